@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MCD server: the cores of the system (one per vCPU) and core connections
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "hw/core/cpu.h"
+#include "hw/boards.h"
+#include "elf.h"
+#include "mcd-internal.h"
+
+/* ELF machine of each target, which MCD uses as the core type. */
+static uint32_t mcd_core_type(void)
+{
+    static const struct {
+        const char *target;
+        uint32_t machine;
+    } types[] = {
+        { "aarch64", EM_AARCH64 },
+        { "arm", EM_ARM },
+        { "i386", EM_386 },
+        { "x86_64", EM_X86_64 },
+        { "riscv32", EM_RISCV },
+        { "riscv64", EM_RISCV },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+        if (!strcmp(types[i].target, target_name())) {
+            return types[i].machine;
+        }
+    }
+    return EM_NONE;
+}
+
+/*
+ * The CPU model as users name it on the command line: the QOM type
+ * without its "-<arch>-cpu" suffix ("cortex-a53-arm-cpu" -> "cortex-a53").
+ */
+static void mcd_cpu_model(CPUState *cpu, char *buf, size_t len)
+{
+    const char *type = object_get_typename(OBJECT(cpu));
+    const char *end = g_str_has_suffix(type, "-cpu") ?
+                      type + strlen(type) - 4 : type + strlen(type);
+    const char *dash = end;
+
+    while (dash > type && dash[-1] != '-') {
+        dash--;
+    }
+    if (dash > type + 1) {
+        end = dash - 1;
+    }
+    snprintf(buf, len, "%.*s", (int)(end - type), type);
+}
+
+void mcd_cores_init(void)
+{
+    uint32_t type = mcd_core_type();
+
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *c = &mcd_server.cores[i];
+        char model[MCD_UNIQUE_NAME_LEN - 16];
+
+        c->id = i;
+        c->type = type;
+        mcd_cpu_model(c->cpu, model, sizeof(model));
+        snprintf(c->name, sizeof(c->name), "%s #%d", model,
+                 c->cpu->cpu_index);
+        mcd_ok(c);
+    }
+}
+
+/* A device's connection info, narrowed down to @core. */
+static void mcd_core_con_info(McdCore *core,
+                              const mcd_core_con_info_st *device,
+                              mcd_core_con_info_st *info)
+{
+    *info = *device;
+    mcd_strcpy(info->core, core->name);
+    info->core_type = core->type;
+    info->core_id = core->id;
+}
+
+mcd_return_et mcd_qry_cores_f(const mcd_core_con_info_st *connection_info,
+                              uint32_t start_index, uint32_t *num_cores,
+                              mcd_core_con_info_st *core_con_info)
+{
+    mcd_return_et ret;
+
+    if (!mcd_server.uid) {
+        return mcd_fail(NULL, MCD_ERR_CONNECTION, "the server is not open");
+    }
+    if (!connection_info) {
+        return mcd_fail(NULL, MCD_ERR_PARAM, "no device given");
+    }
+    if (!mcd_qry_span(NULL, "cores", mcd_server.num_cores, start_index,
+                      num_cores, core_con_info, &ret)) {
+        return ret;
+    }
+    for (uint32_t i = 0; i < *num_cores; i++) {
+        mcd_core_con_info(&mcd_server.cores[start_index + i],
+                          connection_info, &core_con_info[i]);
+    }
+    return mcd_ok(NULL);
+}
+
+mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
+                              mcd_core_st **core)
+{
+    McdCore *c;
+
+    if (!mcd_server.uid) {
+        return mcd_fail(NULL, MCD_ERR_CONNECTION, "the server is not open");
+    }
+    if (!core_con_info || !core) {
+        return mcd_fail(NULL, MCD_ERR_PARAM, "no core given");
+    }
+    if (core_con_info->core_id >= mcd_server.num_cores) {
+        return mcd_fail(NULL, MCD_ERR_PARAM,
+                        "no core %" PRIu32 ": the system has %" PRIu32,
+                        core_con_info->core_id, mcd_server.num_cores);
+    }
+    c = &mcd_server.cores[core_con_info->core_id];
+    if (c->uid) {
+        return mcd_fail(NULL, MCD_ERR_CONNECTION,
+                        "core %" PRIu32 " is already open",
+                        core_con_info->core_id);
+    }
+    mcd_core_con_info(c, core_con_info, &c->info);
+    c->handle = (mcd_core_st) { .instance = c, .core_con_info = &c->info };
+    c->uid = ++mcd_server.next_uid;
+    *core = &c->handle;
+    mcd_ok(c);
+    return mcd_ok(NULL);
+}
+
+mcd_return_et mcd_close_core_f(const mcd_core_st *core)
+{
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    mcd_core_release(c);
+    c->uid = 0;
+    return mcd_ok(NULL);
+}
+
+mcd_return_et mcd_qry_core_modes_f(const mcd_core_st *core,
+                                   uint32_t start_index, uint32_t *num_modes,
+                                   mcd_core_mode_info_st *core_mode_info)
+{
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    /*
+     * Debug accesses go through QEMU's debug paths, which work whatever
+     * the core's privilege level: one mode covers every access.
+     */
+    if (!mcd_qry_span(c, "core modes", 1, start_index, num_modes,
+                      core_mode_info, &ret)) {
+        return ret;
+    }
+    core_mode_info[0] = (mcd_core_mode_info_st) { .core_mode = 1 };
+    mcd_strcpy(core_mode_info[0].name, "debug");
+    return mcd_ok(c);
+}
+
+mcd_return_et mcd_qry_device_description_f(const mcd_core_st *core,
+                                           mcd_char_t *url,
+                                           uint32_t *url_length)
+{
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    return ret ? ret : mcd_unimplemented(c, "a device description file");
+}
+
+mcd_return_et mcd_qry_max_payload_size_f(const mcd_core_st *core,
+                                         uint32_t *max_payload)
+{
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    if (!max_payload) {
+        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
+    }
+    *max_payload = MCD_MAX_PAYLOAD;
+    return mcd_ok(c);
+}
+
+mcd_return_et mcd_qry_input_handle_f(const mcd_core_st *core,
+                                     uint32_t *input_handle)
+{
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    return ret ? ret : mcd_unimplemented(c, "an event input handle");
+}
+
+void mcd_core_release(McdCore *core)
+{
+}

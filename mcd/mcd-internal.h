@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MCD server internals shared by the files of mcd/
+ *
+ * The server implements the C functions of mcd_api.h on QEMU's state; the
+ * stub (stub.c) translates the QAPI commands of qapi/mcd.json into calls
+ * of those functions.  One file per concern: server.c (initialization,
+ * server, system), cores.c, memory.c, registers.c, access.c, triggers.c,
+ * runctl.c, reset.c, channels.c, trace.c.
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#ifndef MCD_INTERNAL_H
+#define MCD_INTERNAL_H
+
+#include "mcd_api.h"
+
+/*
+ * Largest transaction list payload in bytes.  An answer must fit the
+ * 65535-byte receive buffer of the reference client; a data byte costs up
+ * to four characters ("255,") and a transaction's other members up to
+ * about 250, so 12 KiB of data in at most MCD_TX_NUM_MAX transactions fit.
+ */
+#define MCD_MAX_PAYLOAD (12 * 1024)
+
+/* Most entries a query answers at once, again for the answer's size. */
+#define MCD_MAX_QRY_ENTRIES 128
+
+typedef struct McdCore McdCore;
+
+struct McdCore {
+    uint32_t uid;               /* handle on the wire, 0 while closed */
+    uint32_t id;                /* MCD core_id: index in mcd_server.cores */
+    CPUState *cpu;
+    char name[MCD_UNIQUE_NAME_LEN];
+    uint32_t type;              /* ELF machine */
+    mcd_core_con_info_st info;  /* as given to mcd_open_core_f() */
+    mcd_core_st handle;         /* what API callers hold; instance = us */
+    mcd_error_info_st error;    /* of the last call on this core */
+};
+
+typedef struct McdServer {
+    uint32_t uid;               /* handle on the wire, 0 while closed */
+    mcd_server_st handle;
+    char host[MCD_HOSTNAME_LEN];
+    char *config_string;
+    char system_key[MCD_KEY_LEN];
+    mcd_error_info_st error;    /* of the last call not bound to a core */
+    McdCore *cores;
+    uint32_t num_cores;
+    uint32_t next_uid;
+} McdServer;
+
+extern McdServer mcd_server;
+
+/*
+ * Record an error for @core, or for the server when @core is NULL, and
+ * return its status.  Every failing API function ends in one of these.
+ */
+mcd_return_et mcd_fail(McdCore *core, mcd_error_code_et code,
+                       const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Record success for @core (or the server) and return MCD_RET_ACT_NONE. */
+mcd_return_et mcd_ok(McdCore *core);
+/* An honest answer for what QEMU cannot do. */
+#define mcd_unimplemented(core, what) \
+    mcd_fail(core, MCD_ERR_FN_UNIMPLEMENTED, \
+             "%s is not implemented by the QEMU MCD server", \
+             what)
+
+/* Look up @handle and answer that QEMU cannot do @what. */
+mcd_return_et mcd_core_unimplemented(const mcd_core_st *handle,
+                                     const char *what);
+
+/* Copy a string into a fixed-size MCD field, always terminated. */
+#define mcd_strcpy(field, str) pstrcpy((field), sizeof(field), (str))
+
+/*
+ * Resolve an API core handle to an open core.  On failure the error is
+ * recorded for the server and its status returned.
+ */
+mcd_return_et mcd_core_lookup(const mcd_core_st *handle, McdCore **core);
+
+/* The open core or server with wire handle @uid, NULL if none. */
+const mcd_core_st *mcd_core_by_uid(uint32_t uid);
+const mcd_server_st *mcd_server_by_uid(uint32_t uid);
+
+/*
+ * The common shape of MCD queries: @total entries exist.  When *@num is 0
+ * the caller only wants @total.  Otherwise @start must be valid, @out
+ * non-NULL, and *@num is clamped to what is left and to
+ * MCD_MAX_QRY_ENTRIES.  Returns true when the caller should now fill *@num
+ * entries from @start; false when the answer is complete or the query
+ * failed, with *@ret set to the status to return either way.
+ */
+bool mcd_qry_span(McdCore *core, const char *what, uint32_t total,
+                  uint32_t start, uint32_t *num, const void *out,
+                  mcd_return_et *ret);
+
+/* Refuse a transaction list over the payload limits. */
+mcd_return_et mcd_txlist_limits(McdCore *core, uint32_t num_tx,
+                                uint64_t num_bytes);
+
+/* Per-concern hooks for opening and closing a core. */
+void mcd_cores_init(void);
+void mcd_core_release(McdCore *core);
+
+/* The client went away: close everything it had open. */
+void mcd_server_client_gone(void);
+
+#endif /* MCD_INTERNAL_H */

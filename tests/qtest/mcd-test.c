@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MCD server tests: a real QEMU per test, driven over its MCD socket
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qobject/qlist.h"
+#include "qobject/qstring.h"
+#include "qobject/qjson.h"
+#include "mcd-util.h"
+#include "mcd-abi.h"
+
+/* The ELF machine each target reports as its core type. */
+static uint32_t expected_core_type(void)
+{
+    const char *arch = qtest_get_arch();
+
+    return !strcmp(arch, "aarch64") ? 183 :
+           !strcmp(arch, "arm") ? 40 :
+           !strcmp(arch, "riscv64") ? 243 :
+           !strcmp(arch, "i386") ? 3 :
+           !strcmp(arch, "x86_64") ? 62 : 0;
+}
+
+static MCDTest *start(const char *extra)
+{
+    return mcd_test_start("%s %s", mcd_test_machine(), extra);
+}
+
+static void test_abi_layout(void)
+{
+    mcd_check_abi_layout();
+}
+
+/* Answers are compact single lines, and nothing comes unasked. */
+static void test_wire_format(void)
+{
+    MCDTest *t = start("");
+    g_autofree char *line = NULL;
+
+    g_assert_false(mcd_line_pending(t, 200));
+    mcd_send_raw(t, "{\"execute\": \"mcd-qry-systems\", \"arguments\":"
+                 " {\"start-index\": 0, \"num-systems\": 0}}\n");
+    line = mcd_recv_line(t);
+    /* Compact: no optional white space, members in any order. */
+    g_assert_null(strchr(line, ' '));
+    g_assert_cmpint(strlen(line), ==,
+                    strlen("{\"return\":{\"return-status\":0,"
+                           "\"num-systems\":1}}"));
+    g_assert_nonnull(strstr(line, "\"return-status\":0"));
+    g_assert_nonnull(strstr(line, "\"num-systems\":1"));
+    g_assert_false(mcd_line_pending(t, 100));
+    mcd_test_stop(t);
+}
+
+/* Bad input gets an error answer and the connection stays usable. */
+static void test_bad_requests(void)
+{
+    static const char *const bad[] = {
+        "{\"execute\": \"mcd-qry-systems\", \"arguments\": {]}\n",
+        "[1, 2, 3]\n",
+        "{\"execute\": 42}\n",
+        "{\"execute\": \"mcd-qry-systems\", \"arguments\":"
+        " {\"start-index\": \"zero\", \"num-systems\": 0}}\n",
+        "{\"execute\": \"mcd-qry-systems\", \"arguments\":"
+        " {\"start-index\": -1, \"num-systems\": 0}}\n",
+        "{\"execute\": \"mcd-qry-systems\"}\n",
+        "{\"execute\": \"mcd-open-core\", \"arguments\":"
+        " {\"core-con-info\": {\"core-id\": 0}}}\n",
+        "{\"execute\": \"mcd-no-such-command\"}\n",
+    };
+    MCDTest *t = start("");
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        g_autofree char *line = NULL;
+        QDict *rsp;
+
+        mcd_send_raw(t, bad[i]);
+        line = mcd_recv_line(t);
+        g_assert_nonnull(line);
+        rsp = qobject_to(QDict, qobject_from_json(line, &error_abort));
+        g_assert(qdict_haskey(rsp, "error"));
+        g_assert_nonnull(qdict_get_str(qdict_get_qdict(rsp, "error"),
+                                       "desc"));
+        qobject_unref(rsp);
+    }
+    /* Still usable. */
+    mcd_open_server(t);
+    mcd_test_stop(t);
+}
+
+/* QMP does not know MCD commands, and MCD does not know QMP's. */
+static void test_separate_from_qmp(void)
+{
+    MCDTest *t = start("");
+    QDict *rsp;
+    g_autoptr(GString) schema = NULL;
+
+    rsp = qtest_qmp(t->qts, "{'execute': 'mcd-qry-systems', 'arguments':"
+                    " {'start-index': 0, 'num-systems': 0}}");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(rsp, "error"), "class"),
+                    ==, "CommandNotFound");
+    qobject_unref(rsp);
+
+    rsp = qtest_qmp(t->qts, "{'execute': 'query-qmp-schema'}");
+    schema = qobject_to_json(qdict_get(rsp, "return"));
+    g_assert_null(strstr(schema->str, "mcd-"));
+    qobject_unref(rsp);
+
+    rsp = mcd_req(t, "{'execute': 'query-status'}");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(rsp, "error"), "class"),
+                    ==, "CommandNotFound");
+    qobject_unref(rsp);
+    rsp = mcd_req(t, "{'execute': 'qmp_capabilities'}");
+    g_assert(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    mcd_test_stop(t);
+}
+
+static void test_initialize(void)
+{
+    MCDTest *t = start("");
+    QDict *r, *impl;
+
+    r = mcd_ret(t, "{'execute': 'mcd-initialize', 'arguments':"
+                " {'version-req': {'v-api-major': 1, 'v-api-minor': 1,"
+                " 'author': 'test'}}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    impl = qdict_get_qdict(r, "impl-info");
+    g_assert_cmpstr(qdict_get_str(impl, "vendor"), ==, "QEMU");
+    g_assert_cmpint(qdict_get_int(qdict_get_qdict(impl, "v-api"),
+                                  "v-api-major"), ==, 1);
+    g_assert_cmpint(qdict_get_int(qdict_get_qdict(impl, "v-api"),
+                                  "v-api-minor"), ==, 1);
+    g_assert_cmpstr(qdict_get_str(impl, "date"), !=, "");
+    qobject_unref(r);
+
+    r = mcd_ret(t, "{'execute': 'mcd-initialize', 'arguments':"
+                " {'version-req': {'v-api-major': 1, 'v-api-minor': 0,"
+                " 'author': 'test'}}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_GENERAL);
+
+    r = mcd_ret(t, "{'execute': 'mcd-initialize', 'arguments':"
+                " {'version-req': {'v-api-major': 2, 'v-api-minor': 1,"
+                " 'author': 'test'}}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_GENERAL);
+
+    /* A later success clears the error. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-systems', 'arguments':"
+                " {'start-index': 0, 'num-systems': 0}}");
+    qobject_unref(r);
+    r = mcd_error_info(t, 0);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    mcd_test_stop(t);
+}
+
+static void test_servers(void)
+{
+    MCDTest *t = start("");
+    uint32_t uid, uid2;
+    QDict *r;
+    QList *l;
+
+    r = mcd_ret(t, "{'execute': 'mcd-qry-servers', 'arguments':"
+                " {'host': '', 'running': true, 'start-index': 0,"
+                " 'num-servers': 0}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpint(qdict_get_int(r, "num-servers"), ==, 1);
+    g_assert_false(qdict_haskey(r, "server-info"));
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-servers', 'arguments':"
+                " {'host': '', 'running': true, 'start-index': 0,"
+                " 'num-servers': 5}}");
+    g_assert_cmpint(qdict_get_int(r, "num-servers"), ==, 1);
+    l = qdict_get_qlist(r, "server-info");
+    g_assert_cmpint(qlist_size(l), ==, 1);
+    g_assert_nonnull(strstr(qdict_get_str(qobject_to(QDict, qlist_peek(l)),
+                                          "system-instance"), "pid"));
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-servers', 'arguments':"
+                " {'host': '', 'running': true, 'start-index': 1,"
+                " 'num-servers': 1}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+
+    uid = mcd_open_server(t);
+    r = mcd_ret(t, "{'execute': 'mcd-open-server', 'arguments':"
+                " {'system-key': '', 'config-string': ''}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_false(qdict_haskey(r, "server-uid"));
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_CONNECTION);
+
+    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
+                " {'server-uid': %u}}", uid + 100);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
+                " {'server-uid': %u}}", uid);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
+                " {'server-uid': %u}}", uid);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_CONNECTION);
+
+    /* Handles are not reused. */
+    uid2 = mcd_open_server(t);
+    g_assert_cmpuint(uid2, !=, uid);
+    mcd_test_stop(t);
+}
+
+static void test_system_and_cores(void)
+{
+    MCDTest *t = start("-smp 2");
+    QDict *r, *core;
+    QList *l;
+
+    /* Cores need an open server. */
+    core = mcd_core_info(t, 0);
+    qobject_unref(core);
+    r = mcd_ret(t, "{'execute': 'mcd-open-core', 'arguments':"
+                " {'core-con-info': %p}}", mcd_core_info(t, 0));
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_CONNECTION);
+    mcd_open_server(t);
+
+    r = mcd_ret(t, "{'execute': 'mcd-qry-systems', 'arguments':"
+                " {'start-index': 0, 'num-systems': 4}}");
+    l = qdict_get_qlist(r, "system-con-info");
+    g_assert_cmpint(qlist_size(l), ==, 1);
+    g_assert_nonnull(strstr(qdict_get_str(qobject_to(QDict, qlist_peek(l)),
+                                          "system"), "QEMU"));
+    qobject_unref(r);
+
+    r = mcd_ret(t, "{'execute': 'mcd-qry-cores', 'arguments':"
+                " {'connection-info': %p, 'start-index': 0,"
+                " 'num-cores': 0}}", mcd_core_info(t, 0));
+    g_assert_cmpint(qdict_get_int(r, "num-cores"), ==, 2);
+    qobject_unref(r);
+
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *suffix = g_strdup_printf(" #%d", i);
+
+        core = mcd_core_info(t, i);
+        g_assert_cmpint(qdict_get_int(core, "core-id"), ==, i);
+        g_assert_cmpint(qdict_get_int(core, "core-type"), ==,
+                        expected_core_type());
+        g_assert_true(g_str_has_suffix(qdict_get_str(core, "core"),
+                                       suffix));
+        g_assert_null(strstr(qdict_get_str(core, "core"), "-cpu"));
+        qobject_unref(core);
+    }
+
+    /* A huge request is answered with what exists, and no more. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-cores', 'arguments':"
+                " {'connection-info': %p, 'start-index': 1,"
+                " 'num-cores': 4294967295}}", mcd_core_info(t, 0));
+    g_assert_cmpint(qdict_get_int(r, "num-cores"), ==, 1);
+    g_assert_cmpint(qlist_size(qdict_get_qlist(r, "core-con-info")), ==, 1);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-cores', 'arguments':"
+                " {'connection-info': %p, 'start-index': 2,"
+                " 'num-cores': 1}}", mcd_core_info(t, 0));
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+    mcd_test_stop(t);
+}
+
+static void test_open_close_core(void)
+{
+    MCDTest *t = start("-smp 2");
+    uint32_t c0, c1;
+    QDict *r, *info;
+
+    mcd_open_server(t);
+    c0 = mcd_open_core(t, 0);
+    c1 = mcd_open_core(t, 1);
+    g_assert_cmpuint(c0, !=, c1);
+
+    /* The second open of a core fails, and says why. */
+    r = mcd_ret(t, "{'execute': 'mcd-open-core', 'arguments':"
+                " {'core-con-info': %p}}", mcd_core_info(t, 0));
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_CONNECTION);
+
+    /* A core that does not exist. */
+    info = mcd_core_info(t, 0);
+    qdict_put_int(info, "core-id", 7);
+    r = mcd_ret(t, "{'execute': 'mcd-open-core', 'arguments':"
+                " {'core-con-info': %p}}", info);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+
+    /* Core modes and payload limits of an open core. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-core-modes', 'arguments':"
+                " {'core-uid': %u, 'start-index': 0, 'num-modes': 8}}", c0);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpint(qdict_get_int(r, "num-modes"), ==, 1);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
+                " {'core-uid': %u}}", c1);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpint(qdict_get_int(r, "max-payload"), >=, 4096);
+    g_assert_cmpint(qdict_get_int(r, "max-payload"), <=, 16384);
+    qobject_unref(r);
+
+    /* Unknown core handles fail with a server-level error. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
+                " {'core-uid': 4242}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 4242, MCD_ERR_PARAM);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+
+    /* Errors of a core stay with that core. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-core-modes', 'arguments':"
+                " {'core-uid': %u, 'start-index': 3, 'num-modes': 1}}", c1);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, c1, MCD_ERR_PARAM);
+    r = mcd_error_info(t, c0);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+
+    r = mcd_ret(t, "{'execute': 'mcd-close-core', 'arguments':"
+                " {'core-uid': %u}}", c0);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-close-core', 'arguments':"
+                " {'core-uid': %u}}", c0);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    /* Reopening gives a fresh handle. */
+    g_assert_cmpuint(mcd_open_core(t, 0), !=, c0);
+    mcd_test_stop(t);
+}
+
+/*
+ * What QEMU cannot do is refused with an error code and a reason, never
+ * a pretended success.
+ */
+static void test_refusals(void)
+{
+    MCDTest *t = start("");
+    uint32_t c;
+    QDict *r;
+
+    mcd_open_server(t);
+    c = mcd_open_core(t, 0);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-input-handle', 'arguments':"
+                " {'core-uid': %u}}", c);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_false(qdict_haskey(r, "input-handle"));
+    qobject_unref(r);
+    mcd_assert_error(t, c, MCD_ERR_FN_UNIMPLEMENTED);
+
+    r = mcd_ret(t, "{'execute': 'mcd-chl-open', 'arguments':"
+                " {'core-uid': %u, 'channel': {'chl-id': 0, 'type': 1,"
+                " 'attributes': 0, 'max-msg-len': 64, 'msg-buffer-addr':"
+                " {'address': 0, 'mem-space-id': 0, 'addr-space-id': 0,"
+                " 'addr-space-type': 0}, 'prio': 0}}}", c);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, c, MCD_ERR_CHL_TARGET_NOT_SUPPORTED);
+
+    r = mcd_ret(t, "{'execute': 'mcd-qry-traces', 'arguments':"
+                " {'core-uid': %u, 'start-index': 0, 'num-traces': 0}}", c);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpint(qdict_get_int(r, "num-traces"), ==, 0);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-read-trace', 'arguments':"
+                " {'core-uid': %u, 'trace-id': 1, 'start-index': 0,"
+                " 'num-frames': 4294967295, 'trace-data-size': 64}}", c);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, c, MCD_ERR_PARAM);
+    mcd_test_stop(t);
+}
+
+/* A client that goes away releases the server and its cores. */
+static void test_disconnect(void)
+{
+    MCDTest *t = start("");
+    QDict *r;
+
+    mcd_open_server(t);
+    mcd_open_core(t, 0);
+    mcd_disconnect(t);
+    mcd_connect(t);
+    mcd_open_server(t);
+    mcd_open_core(t, 0);
+
+    /* Vanishing in the middle of a request leaves nothing behind. */
+    mcd_send_raw(t, "{\"execute\": \"mcd-open-server\", \"argum");
+    mcd_disconnect(t);
+    mcd_connect(t);
+    mcd_open_server(t);
+
+    /* mcd-exit gets no answer but releases everything as well. */
+    mcd_send_raw(t, "{\"execute\": \"mcd-exit\"}\n");
+    g_assert_false(mcd_line_pending(t, 200));
+    mcd_open_server(t);
+    mcd_open_core(t, 0);
+
+    /* The guest was never disturbed. */
+    r = qtest_qmp(t->qts, "{'execute': 'query-status'}");
+    g_assert(qdict_haskey(r, "return"));
+    qobject_unref(r);
+    mcd_test_stop(t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    qtest_add_func("/mcd/abi-layout", test_abi_layout);
+    if (!mcd_test_machine()) {
+        g_test_skip("no MCD test machine for this target");
+        return g_test_run();
+    }
+    qtest_add_func("/mcd/wire-format", test_wire_format);
+    qtest_add_func("/mcd/bad-requests", test_bad_requests);
+    qtest_add_func("/mcd/separate-from-qmp", test_separate_from_qmp);
+    qtest_add_func("/mcd/initialize", test_initialize);
+    qtest_add_func("/mcd/servers", test_servers);
+    qtest_add_func("/mcd/system-and-cores", test_system_and_cores);
+    qtest_add_func("/mcd/open-close-core", test_open_close_core);
+    qtest_add_func("/mcd/refusals", test_refusals);
+    qtest_add_func("/mcd/disconnect", test_disconnect);
+    return g_test_run();
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MCD test helpers
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#include "qemu/osdep.h"
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "qapi/error.h"
+#include "qobject/qjson.h"
+#include "qobject/qlist.h"
+#include "qobject/qnum.h"
+#include "mcd-util.h"
+
+#define MCD_TEST_TIMEOUT_MS 30000
+
+const char *mcd_test_machine(void)
+{
+    const char *arch = qtest_get_arch();
+
+    if (!strcmp(arch, "aarch64")) {
+        return "-M virt -cpu cortex-a53";
+    }
+    if (!strcmp(arch, "arm")) {
+        return "-M virt -cpu cortex-a15";
+    }
+    if (!strcmp(arch, "riscv64")) {
+        return "-M virt -cpu rv64";
+    }
+    if (!strcmp(arch, "i386") || !strcmp(arch, "x86_64")) {
+        return "-M q35 -cpu IvyBridge";
+    }
+    return NULL;
+}
+
+MCDTest *mcd_test_start(const char *extra_fmt, ...)
+{
+    MCDTest *t = g_new0(MCDTest, 1);
+    g_autofree char *extra = NULL;
+    va_list ap;
+
+    va_start(ap, extra_fmt);
+    extra = g_strdup_vprintf(extra_fmt, ap);
+    va_end(ap);
+    t->dir = g_dir_make_tmp("mcd-test-XXXXXX", NULL);
+    g_assert(t->dir);
+    t->path = g_strdup_printf("%s/mcd.sock", t->dir);
+    t->fd = -1;
+    t->in = g_string_new(NULL);
+    t->qts = qtest_initf("-mcd unix:%s,server=on,wait=off %s", t->path,
+                         extra);
+    mcd_connect(t);
+    return t;
+}
+
+void mcd_test_stop(MCDTest *t)
+{
+    mcd_disconnect(t);
+    qtest_quit(t->qts);
+    unlink(t->path);
+    rmdir(t->dir);
+    g_string_free(t->in, true);
+    g_free(t->path);
+    g_free(t->dir);
+    g_free(t);
+}
+
+void mcd_connect(MCDTest *t)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert(fd >= 0);
+    g_assert(strlen(t->path) < sizeof(addr.sun_path));
+    strcpy(addr.sun_path, t->path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    t->fd = fd;
+    g_string_truncate(t->in, 0);
+}
+
+void mcd_disconnect(MCDTest *t)
+{
+    if (t->fd >= 0) {
+        close(t->fd);
+        t->fd = -1;
+    }
+}
+
+void mcd_send_raw(MCDTest *t, const char *text)
+{
+    size_t len = strlen(text);
+
+    while (len) {
+        ssize_t n = send(t->fd, text, len, MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        g_assert_cmpint(n, >, 0);
+        text += n;
+        len -= n;
+    }
+}
+
+/* Read more input; false on end of file. */
+static bool mcd_fill(MCDTest *t, int timeout_ms)
+{
+    struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+    char buf[4096];
+    ssize_t n;
+    int r;
+
+    do {
+        r = poll(&pfd, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    g_assert_cmpint(r, >=, 0);
+    if (r == 0) {
+        return true;
+    }
+    do {
+        n = recv(t->fd, buf, sizeof(buf), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        return false;
+    }
+    g_string_append_len(t->in, buf, n);
+    return true;
+}
+
+bool mcd_line_pending(MCDTest *t, int ms)
+{
+    if (!strchr(t->in->str, '\n')) {
+        mcd_fill(t, ms);
+    }
+    return strchr(t->in->str, '\n') != NULL;
+}
+
+char *mcd_recv_line(MCDTest *t)
+{
+    gint64 deadline = g_get_monotonic_time() + MCD_TEST_TIMEOUT_MS * 1000;
+    char *nl;
+    char *line;
+
+    while (!(nl = strchr(t->in->str, '\n'))) {
+        if (!mcd_fill(t, 1000)) {
+            return NULL;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+    }
+    line = g_strndup(t->in->str, nl - t->in->str);
+    g_string_erase(t->in, 0, nl - t->in->str + 1);
+    return line;
+}
+
+static G_GNUC_PRINTF(2, 0)
+QDict *mcd_vreq(MCDTest *t, const char *fmt, va_list ap)
+{
+    QObject *req = qobject_from_vjsonf_nofail(fmt, ap);
+    g_autoptr(GString) json = qobject_to_json(req);
+    g_autofree char *line = NULL;
+    QDict *rsp;
+
+    g_string_append_c(json, '\n');
+    mcd_send_raw(t, json->str);
+    qobject_unref(req);
+    line = mcd_recv_line(t);
+    g_assert_nonnull(line);
+    rsp = qobject_to(QDict, qobject_from_json(line, &error_abort));
+    g_assert_nonnull(rsp);
+    return rsp;
+}
+
+QDict *mcd_req(MCDTest *t, const char *fmt, ...)
+{
+    va_list ap;
+    QDict *rsp;
+
+    va_start(ap, fmt);
+    rsp = mcd_vreq(t, fmt, ap);
+    va_end(ap);
+    return rsp;
+}
+
+QDict *mcd_ret(MCDTest *t, const char *fmt, ...)
+{
+    va_list ap;
+    QDict *rsp, *ret;
+
+    va_start(ap, fmt);
+    rsp = mcd_vreq(t, fmt, ap);
+    va_end(ap);
+    g_assert(qdict_haskey(rsp, "return"));
+    ret = qdict_get_qdict(rsp, "return");
+    qobject_ref(ret);
+    qobject_unref(rsp);
+    return ret;
+}
+
+uint32_t mcd_status(QDict *ret)
+{
+    return qdict_get_int(ret, "return-status");
+}
+
+QDict *mcd_error_info(MCDTest *t, uint32_t core_uid)
+{
+    if (core_uid) {
+        return mcd_ret(t, "{'execute': 'mcd-qry-error-info',"
+                       " 'arguments': {'core-uid': %u}}", core_uid);
+    }
+    return mcd_ret(t, "{'execute': 'mcd-qry-error-info'}");
+}
+
+void mcd_assert_error(MCDTest *t, uint32_t core_uid, uint32_t code)
+{
+    QDict *e = mcd_error_info(t, core_uid);
+
+    g_assert_cmpuint(qdict_get_int(e, "return-status"), ==,
+                     MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmphex(qdict_get_int(e, "error-code"), ==, code);
+    /* Every error explains itself. */
+    g_assert_cmpstr(qdict_get_str(e, "error-str"), !=, "");
+    qobject_unref(e);
+}
+
+uint32_t mcd_open_server(MCDTest *t)
+{
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-open-server', 'arguments':"
+                       " {'system-key': '', 'config-string': ''}}");
+    uint32_t uid;
+
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    uid = qdict_get_int(r, "server-uid");
+    g_assert_cmpuint(uid, !=, 0);
+    qobject_unref(r);
+    return uid;
+}
+
+/* The one system's one device, as the arguments of mcd-qry-cores need. */
+static QDict *mcd_device_info(MCDTest *t)
+{
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-systems', 'arguments':"
+                       " {'start-index': 0, 'num-systems': 1}}");
+    QDict *sys, *dev;
+    QList *l;
+
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    l = qdict_get_qlist(r, "system-con-info");
+    sys = qobject_to(QDict, qlist_peek(l));
+    qobject_ref(sys);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-devices', 'arguments':"
+                " {'system-con-info': %p, 'start-index': 0,"
+                " 'num-devices': 1}}", sys);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    l = qdict_get_qlist(r, "device-con-info");
+    dev = qobject_to(QDict, qlist_peek(l));
+    qobject_ref(dev);
+    qobject_unref(r);
+    return dev;
+}
+
+QDict *mcd_core_info(MCDTest *t, uint32_t index)
+{
+    QDict *dev = mcd_device_info(t);
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-cores', 'arguments':"
+                       " {'connection-info': %p, 'start-index': %u,"
+                       " 'num-cores': 1}}", dev, index);
+    QDict *core;
+
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    core = qobject_to(QDict, qlist_peek(qdict_get_qlist(r,
+                                                        "core-con-info")));
+    qobject_ref(core);
+    qobject_unref(r);
+    return core;
+}
+
+uint32_t mcd_open_core(MCDTest *t, uint32_t index)
+{
+    QDict *info = mcd_core_info(t, index);
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-open-core', 'arguments':"
+                       " {'core-con-info': %p}}", info);
+    uint32_t uid;
+
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    uid = qdict_get_int(r, "core-uid");
+    g_assert_cmpuint(uid, !=, 0);
+    qobject_unref(r);
+    return uid;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MCD test helpers: a QEMU with an MCD monitor, and a JSON client for it
+ *
+ * The client is deliberately independent of QMP: it speaks the MCD wire
+ * format (one compact JSON object per line, no greeting) on its own
+ * socket, while the QEMU under test is still driven by libqtest.
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#ifndef TESTS_QTEST_MCD_UTIL_H
+#define TESTS_QTEST_MCD_UTIL_H
+
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "mcd/mcd_api.h"
+
+typedef struct MCDTest {
+    QTestState *qts;
+    char *dir;
+    char *path;         /* of the MCD unix socket */
+    int fd;             /* MCD connection, -1 while disconnected */
+    GString *in;        /* received, not yet consumed */
+} MCDTest;
+
+/* Machine and CPU options the suite uses for this target, or NULL. */
+const char *mcd_test_machine(void);
+
+/*
+ * Start QEMU for this target with "-mcd unix:..." and @extra_fmt, and
+ * connect to the MCD monitor.
+ */
+MCDTest *mcd_test_start(const char *extra_fmt, ...) G_GNUC_PRINTF(1, 2);
+void mcd_test_stop(MCDTest *t);
+
+void mcd_connect(MCDTest *t);
+void mcd_disconnect(MCDTest *t);
+
+/* Send text as is. */
+void mcd_send_raw(MCDTest *t, const char *text);
+/*
+ * The next line QEMU sends, without its newline; NULL when QEMU closed
+ * the connection.  Fails the test after a timeout of 30 s.
+ */
+char *mcd_recv_line(MCDTest *t);
+/* True if a line arrives within @ms milliseconds. */
+bool mcd_line_pending(MCDTest *t, int ms);
+
+/* Send a request built with qobject_from_jsonf_nofail(), return the answer. */
+QDict *mcd_req(MCDTest *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* As mcd_req(), but return the "return" member, asserting there is one. */
+QDict *mcd_ret(MCDTest *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Return status of an answer's "return" member. */
+uint32_t mcd_status(QDict *ret);
+
+/* mcd-qry-error-info for @core_uid (0: the server's) */
+QDict *mcd_error_info(MCDTest *t, uint32_t core_uid);
+/* Assert the last call on @core_uid (0: server) failed with @code. */
+void mcd_assert_error(MCDTest *t, uint32_t core_uid, uint32_t code);
+
+/* Open the server; return its uid. */
+uint32_t mcd_open_server(MCDTest *t);
+/* Core connection info of core @index (mcd-qry-cores), caller unrefs. */
+QDict *mcd_core_info(MCDTest *t, uint32_t index);
+/* Open core @index; return its uid. */
+uint32_t mcd_open_core(MCDTest *t, uint32_t index);
+
+#endif
