@@ -228,10 +228,14 @@ static void test_system_and_cores(void)
     QList *l;
 
     /* Cores need an open server. */
-    core = mcd_core_info(t, 0);
-    qobject_unref(core);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-cores', 'arguments':"
+                " {'connection-info': %p, 'start-index': 0,"
+                " 'num-cores': 0}}", mcd_device_info(t));
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, 0, MCD_ERR_CONNECTION);
     r = mcd_ret(t, "{'execute': 'mcd-open-core', 'arguments':"
-                " {'core-con-info': %p}}", mcd_core_info(t, 0));
+                " {'core-con-info': %p}}", mcd_device_info(t));
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
     qobject_unref(r);
     mcd_assert_error(t, 0, MCD_ERR_CONNECTION);

@@ -240,8 +240,7 @@ uint32_t mcd_open_server(MCDTest *t)
     return uid;
 }
 
-/* The one system's one device, as the arguments of mcd-qry-cores need. */
-static QDict *mcd_device_info(MCDTest *t)
+QDict *mcd_device_info(MCDTest *t)
 {
     QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-systems', 'arguments':"
                        " {'start-index': 0, 'num-systems': 1}}");

@@ -63,6 +63,8 @@ void mcd_assert_error(MCDTest *t, uint32_t core_uid, uint32_t code);
 
 /* Open the server; return its uid. */
 uint32_t mcd_open_server(MCDTest *t);
+/* The one device of the one system (mcd-qry-devices), caller unrefs. */
+QDict *mcd_device_info(MCDTest *t);
 /* Core connection info of core @index (mcd-qry-cores), caller unrefs. */
 QDict *mcd_core_info(MCDTest *t, uint32_t index);
 /* Open core @index; return its uid. */
