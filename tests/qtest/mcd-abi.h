@@ -4,7 +4,7 @@
  *
  * mcd_check_abi_layout() compares the types of mcd/mcd_api.h with the sizes,
  * alignments and member offsets produced by the published SPRINT MCD API 1.1
- * header on x86_64 Linux.  Those numbers are hard-coded below; they were
+ * header on x86_64 Linux (an LP64 host).  Those numbers are hard-coded below; they were
  * measured by compiling the published header and are only valid for that
  * host, so on any other host the check does nothing.
  *
@@ -16,7 +16,7 @@
 
 #include "mcd/mcd_api.h"
 
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(HOST_X86_64) && defined(CONFIG_LINUX)
 
 #define MCD_ABI_SIZE(type, size) \
     g_assert_cmpuint(sizeof(type), ==, (size))
