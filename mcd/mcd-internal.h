@@ -28,6 +28,35 @@
 /* Most entries a query answers at once, again for the answer's size. */
 #define MCD_MAX_QRY_ENTRIES 128
 
+/* Custom memory space type bit: the space is TrustZone secure. */
+#define MCD_MEM_SPACE_IS_SECURE MCD_MEM_SPACE_CUSTOM_LO
+
+typedef enum McdSpaceKind {
+    MCD_SPACE_PHYSICAL,
+    MCD_SPACE_LOGICAL,
+    MCD_SPACE_REGISTERS,
+} McdSpaceKind;
+
+typedef struct McdMemSpace {
+    mcd_memspace_st info;
+    McdSpaceKind kind;
+    int asidx;                  /* CPU address space, -1 for registers */
+    bool secure_attrs;          /* accessed with MemTxAttrs.secure set */
+} McdMemSpace;
+
+typedef struct McdReg {
+    int num;                    /* GDB number: address in register space */
+    const char *name;           /* owned by the GDB feature */
+    uint32_t bits;
+    uint32_t group;             /* reg_group_id */
+} McdReg;
+
+typedef struct McdRegGroup {
+    uint32_t first;             /* index of the first register in regs */
+    uint32_t count;
+    char name[MCD_REG_NAME_LEN];
+} McdRegGroup;
+
 typedef struct McdCore McdCore;
 
 struct McdCore {
@@ -39,6 +68,12 @@ struct McdCore {
     mcd_core_con_info_st info;  /* as given to mcd_open_core_f() */
     mcd_core_st handle;         /* what API callers hold; instance = us */
     mcd_error_info_st error;    /* of the last call on this core */
+
+    /* Built when the core is opened, freed when it is closed. */
+    GArray *spaces;             /* McdMemSpace, index = mem_space_id - 1 */
+    GArray *regs;               /* McdReg, sorted by num */
+    GArray *groups;             /* McdRegGroup, index = reg_group_id - 1 */
+    unsigned addr_bits;         /* width of a logical address */
 };
 
 typedef struct McdServer {
@@ -102,9 +137,37 @@ bool mcd_qry_span(McdCore *core, const char *what, uint32_t total,
 mcd_return_et mcd_txlist_limits(McdCore *core, uint32_t num_tx,
                                 uint64_t num_bytes);
 
+/* Transaction types that read from, or write to, the target. */
+static inline bool mcd_tx_reads(uint32_t type)
+{
+    return type == MCD_TX_AT_R || type == MCD_TX_AT_RW || type == MCD_TX_AT_WR;
+}
+
+static inline bool mcd_tx_writes(uint32_t type)
+{
+    return type == MCD_TX_AT_W || type == MCD_TX_AT_RW || type == MCD_TX_AT_WR;
+}
+
+/* The error code for a failed transaction of @type. */
+static inline mcd_error_code_et mcd_tx_error(uint32_t type)
+{
+    return mcd_tx_writes(type) ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ;
+}
+
 /* Per-concern hooks for opening and closing a core. */
 void mcd_cores_init(void);
 void mcd_core_release(McdCore *core);
+void mcd_registers_init(McdCore *core);
+void mcd_registers_release(McdCore *core);
+void mcd_memory_init(McdCore *core);
+void mcd_memory_release(McdCore *core);
+
+/* Memory spaces of an open core. */
+McdMemSpace *mcd_space_find(McdCore *core, uint32_t mem_space_id);
+uint32_t mcd_register_space_id(McdCore *core);
+
+/* One register transaction of a list; the error is recorded on failure. */
+mcd_return_et mcd_reg_access(McdCore *core, uint32_t index, mcd_tx_st *tx);
 
 /* The client went away: close everything it had open. */
 void mcd_server_client_gone(void);

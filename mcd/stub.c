@@ -1065,7 +1065,7 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl)
             .num_bytes_ok = tx->num_bytes_ok,
         };
         /* Only what was read comes back; a write is not echoed. */
-        if (tx->access_type & (MCD_TX_AT_R | MCD_TX_AT_WR)) {
+        if (mcd_tx_reads(tx->access_type)) {
             for (uint32_t j = 0; j < tx->num_bytes_ok; j++) {
                 QAPI_LIST_APPEND(data, tx->data[j]);
             }
@@ -1117,7 +1117,7 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
         for (uint8List *d = t->data; d && j < t->num_bytes; d = d->next) {
             p[j++] = d->value;
         }
-        if (j < t->num_bytes && (t->access_type & MCD_TX_AT_W)) {
+        if (j < t->num_bytes && mcd_tx_writes(t->access_type)) {
             res->return_status = mcd_fail(core->instance, MCD_ERR_PARAM,
                                           "transaction %" PRIu32 " writes %"
                                           PRIu32 " bytes but carries %"
