@@ -70,17 +70,18 @@ void mcd_memory_init(McdCore *c)
     uint64_t va_max = c->addr_bits >= 64 ? UINT64_MAX :
                       (1ULL << c->addr_bits) - 1;
 
+    /* x86's second address space is SMM, Arm's is TrustZone secure. */
+    bool smm = n == 2 &&
+               strstr(cpu_get_address_space(cpu, s)->name, "smm") != NULL;
+    static const char *const prefix[][2] = {
+        { "", "SMM " }, { "Non-secure ", "Secure " },
+    };
+
     c->spaces = g_array_new(false, true, sizeof(McdMemSpace));
     for (int kind = MCD_SPACE_PHYSICAL; kind <= MCD_SPACE_LOGICAL; kind++) {
         for (int i = 0; i < n; i++) {
-            AddressSpace *as = cpu_get_address_space(cpu, asidx[i]);
-            /* Secure in the TrustZone sense, not x86's SMM. */
-            bool smm = strstr(as->name, "smm") != NULL;
-            bool secure = i == 1 && !smm;
-            const char *prefix = n == 1 ? "" : smm ? "SMM " :
-                                 secure ? "Secure " : "Non-secure ";
-
-            mcd_add_space(c, kind, asidx[i], i == 1, secure, prefix,
+            mcd_add_space(c, kind, asidx[i], i == 1, i == 1 && !smm,
+                          n == 1 ? "" : prefix[!smm][i],
                           kind == MCD_SPACE_LOGICAL ? va_max : UINT64_MAX);
         }
     }

@@ -13,6 +13,7 @@
 #include "qobject/qjson.h"
 #include "mcd-util.h"
 #include "mcd-abi.h"
+#include "mcd-test.h"
 
 /* The ELF machine each target reports as its core type. */
 static uint32_t expected_core_type(void)
@@ -447,5 +448,6 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/open-close-core", test_open_close_core);
     qtest_add_func("/mcd/refusals", test_refusals);
     qtest_add_func("/mcd/disconnect", test_disconnect);
+    mcd_access_tests_register();
     return g_test_run();
 }

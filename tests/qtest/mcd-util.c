@@ -201,6 +201,11 @@ QDict *mcd_ret(MCDTest *t, const char *fmt, ...)
     return ret;
 }
 
+uint64_t mcd_get_u64(QDict *d, const char *key)
+{
+    return qnum_get_uint(qobject_to(QNum, qdict_get(d, key)));
+}
+
 uint32_t mcd_status(QDict *ret)
 {
     return qdict_get_int(ret, "return-status");
@@ -291,4 +296,236 @@ uint32_t mcd_open_core(MCDTest *t, uint32_t index)
     g_assert_cmpuint(uid, !=, 0);
     qobject_unref(r);
     return uid;
+}
+
+QDict *mcd_tx(uint32_t space, uint64_t addr, uint32_t type, uint8_t width,
+              const uint8_t *data, uint32_t len)
+{
+    QList *bytes = qlist_new();
+    QDict *tx;
+
+    for (uint32_t i = 0; i < len; i++) {
+        qlist_append_int(bytes, data ? data[i] : 0);
+    }
+    tx = qdict_from_jsonf_nofail("{'addr': {'address': %" PRIu64 ","
+                                 " 'mem-space-id': %u, 'addr-space-id': 0,"
+                                 " 'addr-space-type': 0},"
+                                 " 'access-type': %u, 'options': 0,"
+                                 " 'access-width': %u, 'core-mode': 0,"
+                                 " 'num-bytes': %u, 'num-bytes-ok': 0}",
+                                 addr, space, type, width, len);
+    qdict_put(tx, "data", bytes);
+    return tx;
+}
+
+void mcd_txlist(MCDTest *t, uint32_t core_uid, QDict **tx, int n,
+                MCDTxResult *res)
+{
+    QList *list = qlist_new();
+    QDict *r, *txlist;
+    const QListEntry *e;
+    int i = 0;
+
+    g_assert_cmpint(n, <=, ARRAY_SIZE(res->data));
+    for (int j = 0; j < n; j++) {
+        qlist_append(list, tx[j]);
+    }
+    r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                " {'core-uid': %u, 'txlist': {'tx': %p, 'num-tx': %d,"
+                " 'num-tx-ok': 0}}}", core_uid, list, n);
+    memset(res, 0, sizeof(*res));
+    res->status = mcd_status(r);
+    txlist = qdict_get_qdict(r, "txlist");
+    if (txlist) {
+        res->num_tx_ok = qdict_get_int(txlist, "num-tx-ok");
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(txlist, "tx"), e) {
+            QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+            const QListEntry *b;
+
+            res->num_bytes_ok[i] = qdict_get_int(d, "num-bytes-ok");
+            res->data[i] = g_byte_array_new();
+            QLIST_FOREACH_ENTRY(qdict_get_qlist(d, "data"), b) {
+                uint8_t v = qnum_get_uint(qobject_to(QNum,
+                                                     qlist_entry_obj(b)));
+
+                g_byte_array_append(res->data[i], &v, 1);
+            }
+            i++;
+        }
+    }
+    qobject_unref(r);
+}
+
+void mcd_txresult_free(MCDTxResult *res)
+{
+    for (int i = 0; i < ARRAY_SIZE(res->data); i++) {
+        if (res->data[i]) {
+            g_byte_array_free(res->data[i], true);
+        }
+    }
+}
+
+void mcd_read(MCDTest *t, uint32_t core_uid, uint32_t space, uint64_t addr,
+              uint8_t *buf, uint32_t len)
+{
+    QDict *tx = mcd_tx(space, addr, MCD_TX_AT_R, 0, NULL, len);
+    MCDTxResult res;
+
+    mcd_txlist(t, core_uid, &tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(res.num_bytes_ok[0], ==, len);
+    g_assert_cmpuint(res.data[0]->len, ==, len);
+    memcpy(buf, res.data[0]->data, len);
+    mcd_txresult_free(&res);
+}
+
+void mcd_write(MCDTest *t, uint32_t core_uid, uint32_t space, uint64_t addr,
+               const uint8_t *buf, uint32_t len)
+{
+    QDict *tx = mcd_tx(space, addr, MCD_TX_AT_W, 0, buf, len);
+    MCDTxResult res;
+
+    mcd_txlist(t, core_uid, &tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(res.num_bytes_ok[0], ==, len);
+    mcd_txresult_free(&res);
+}
+
+uint32_t mcd_find_space(MCDTest *t, uint32_t core_uid, uint32_t type,
+                        const char *name_part)
+{
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-mem-spaces', 'arguments':"
+                       " {'core-uid': %u, 'start-index': 0,"
+                       " 'num-mem-spaces': 64}}", core_uid);
+    const QListEntry *e;
+    uint32_t id = 0;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "mem-spaces"), e) {
+        QDict *m = qobject_to(QDict, qlist_entry_obj(e));
+
+        if ((qdict_get_int(m, "mem-type") & type) == type &&
+            (!name_part || strstr(qdict_get_str(m, "mem-space-name"),
+                                  name_part)) && !id) {
+            id = qdict_get_int(m, "mem-space-id");
+        }
+    }
+    qobject_unref(r);
+    return id;
+}
+
+QDict *mcd_find_reg(MCDTest *t, uint32_t core_uid, const char *name)
+{
+    uint32_t start = 0;
+    QDict *found = NULL;
+
+    /* Page through group 0, all registers, as a client must. */
+    while (!found) {
+        QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
+                           " {'core-uid': %u, 'reg-group-id': 0,"
+                           " 'start-index': %u, 'num-regs': 100}}",
+                           core_uid, start);
+        const QListEntry *e;
+
+        if (mcd_status(r)) {
+            qobject_unref(r);
+            break;
+        }
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "reg-info"), e) {
+            QDict *reg = qobject_to(QDict, qlist_entry_obj(e));
+
+            if (!found && !strcmp(qdict_get_str(reg, "regname"), name)) {
+                found = reg;
+                qobject_ref(found);
+            }
+        }
+        start += qdict_get_int(r, "num-regs");
+        qobject_unref(r);
+    }
+    return found;
+}
+
+uint64_t mcd_read_reg(MCDTest *t, uint32_t core_uid, const char *name)
+{
+    QDict *reg = mcd_find_reg(t, core_uid, name);
+    QDict *addr;
+    uint8_t buf[8];
+    uint64_t v = 0;
+    uint32_t size;
+
+    g_assert_nonnull(reg);
+    size = qdict_get_int(reg, "regsize") / 8;
+    g_assert_cmpuint(size, <=, 8);
+    addr = qdict_get_qdict(reg, "addr");
+    mcd_read(t, core_uid, qdict_get_int(addr, "mem-space-id"),
+             qdict_get_int(addr, "address"), buf, size);
+    for (int i = size - 1; i >= 0; i--) {
+        v = (v << 8) | buf[i];
+    }
+    qobject_unref(reg);
+    return v;
+}
+
+void mcd_write_reg(MCDTest *t, uint32_t core_uid, const char *name,
+                   uint64_t value)
+{
+    QDict *reg = mcd_find_reg(t, core_uid, name);
+    QDict *addr;
+    uint8_t buf[8];
+    uint32_t size;
+
+    g_assert_nonnull(reg);
+    size = qdict_get_int(reg, "regsize") / 8;
+    g_assert_cmpuint(size, <=, 8);
+    for (int i = 0; i < size; i++) {
+        buf[i] = value >> (8 * i);
+    }
+    addr = qdict_get_qdict(reg, "addr");
+    mcd_write(t, core_uid, qdict_get_int(addr, "mem-space-id"),
+              qdict_get_int(addr, "address"), buf, size);
+    qobject_unref(reg);
+}
+
+int mcd_gdb_connect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert(fd >= 0);
+    strcpy(addr.sun_path, path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    return fd;
+}
+
+static char mcd_gdb_getc(int fd)
+{
+    char c;
+
+    g_assert_cmpint(recv(fd, &c, 1, 0), ==, 1);
+    return c;
+}
+
+char *mcd_gdb_cmd(int fd, const char *cmd)
+{
+    g_autofree char *pkt = NULL;
+    GString *reply = g_string_new(NULL);
+    uint8_t sum = 0;
+    char c;
+
+    for (const char *p = cmd; *p; p++) {
+        sum += *p;
+    }
+    pkt = g_strdup_printf("$%s#%02x", cmd, sum);
+    g_assert_cmpint(send(fd, pkt, strlen(pkt), 0), ==, strlen(pkt));
+    /* Skip acks and anything else up to the reply packet. */
+    while ((c = mcd_gdb_getc(fd)) != '$') {
+        continue;
+    }
+    while ((c = mcd_gdb_getc(fd)) != '#') {
+        g_string_append_c(reply, c);
+    }
+    mcd_gdb_getc(fd);
+    mcd_gdb_getc(fd);
+    g_assert_cmpint(send(fd, "+", 1, 0), ==, 1);
+    return g_string_free(reply, false);
 }

@@ -53,6 +53,9 @@ QDict *mcd_req(MCDTest *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* As mcd_req(), but return the "return" member, asserting there is one. */
 QDict *mcd_ret(MCDTest *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* An unsigned member of any size (qdict_get_int() stops at INT64_MAX). */
+uint64_t mcd_get_u64(QDict *d, const char *key);
+
 /* Return status of an answer's "return" member. */
 uint32_t mcd_status(QDict *ret);
 
@@ -69,5 +72,44 @@ QDict *mcd_device_info(MCDTest *t);
 QDict *mcd_core_info(MCDTest *t, uint32_t index);
 /* Open core @index; return its uid. */
 uint32_t mcd_open_core(MCDTest *t, uint32_t index);
+
+/* Transaction list helpers. */
+typedef struct MCDTxResult {
+    uint32_t status;            /* return-status */
+    uint32_t num_tx_ok;
+    uint32_t num_bytes_ok[8];
+    GByteArray *data[8];        /* what each transaction read */
+} MCDTxResult;
+
+/*
+ * A transaction as a JSON object: @type is MCD_TX_AT_*, @data (for
+ * writes) holds @len bytes, NULL for reads.
+ */
+QDict *mcd_tx(uint32_t space, uint64_t addr, uint32_t type, uint8_t width,
+              const uint8_t *data, uint32_t len);
+/* Execute a list of transactions built with mcd_tx(); fills @res. */
+void mcd_txlist(MCDTest *t, uint32_t core_uid, QDict **tx, int n,
+                MCDTxResult *res);
+void mcd_txresult_free(MCDTxResult *res);
+/* Read or write @len bytes in one transaction; assert success. */
+void mcd_read(MCDTest *t, uint32_t core_uid, uint32_t space, uint64_t addr,
+              uint8_t *buf, uint32_t len);
+void mcd_write(MCDTest *t, uint32_t core_uid, uint32_t space, uint64_t addr,
+               const uint8_t *buf, uint32_t len);
+
+/* A memory space of an open core by type bits (and name part), 0 if none. */
+uint32_t mcd_find_space(MCDTest *t, uint32_t core_uid, uint32_t type,
+                        const char *name_part);
+/* The register map entry of register @name, caller unrefs; NULL if none. */
+QDict *mcd_find_reg(MCDTest *t, uint32_t core_uid, const char *name);
+/* Read or write a register of up to 8 bytes, as a little-endian value. */
+uint64_t mcd_read_reg(MCDTest *t, uint32_t core_uid, const char *name);
+void mcd_write_reg(MCDTest *t, uint32_t core_uid, const char *name,
+                   uint64_t value);
+
+/* A minimal GDB remote protocol client for cross-checks with -gdb. */
+int mcd_gdb_connect(const char *path);
+/* Send @cmd as a packet, return the reply's payload. */
+char *mcd_gdb_cmd(int fd, const char *cmd);
 
 #endif

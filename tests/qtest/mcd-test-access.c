@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MCD server tests: memory spaces, registers and transaction lists
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ */
+
+#include "qemu/osdep.h"
+#include "qobject/qlist.h"
+#include "qobject/qnum.h"
+#include "qobject/qjson.h"
+#include "mcd-util.h"
+#include "mcd-test.h"
+
+/* What the tests expect of each target's machine with -m 128M. */
+typedef struct AccessArch {
+    const char *arch;
+    uint64_t ram;           /* a free spot of RAM */
+    uint64_t ram_end;       /* first address after RAM */
+    uint64_t va_max;        /* largest logical address */
+    const char *regs[6];    /* registers that must be listed */
+    const char *scratch;    /* a general purpose register to write */
+} AccessArch;
+
+static const AccessArch access_arches[] = {
+    { "aarch64", 0x40100000, 0x48000000, UINT64_MAX,
+      { "x0", "x30", "sp", "pc", "cpsr", "ESR_EL1" }, "x1" },
+    { "arm", 0x40100000, 0x48000000, UINT32_MAX,
+      { "r0", "sp", "lr", "pc", "cpsr", "MAIR0" }, "r1" },
+    { "riscv64", 0x80100000, 0x88000000, UINT64_MAX,
+      { "zero", "ra", "sp", "pc", "mstatus", "mepc" }, "a1" },
+    { "i386", 0x100000, 0x8000000, UINT32_MAX,
+      { "eax", "esp", "eip", "eflags", "xmm0", "mxcsr" }, "ecx" },
+    { "x86_64", 0x100000, 0x8000000, UINT64_MAX,
+      { "rax", "rsp", "rip", "eflags", "xmm0", "mxcsr" }, "rcx" },
+};
+
+static const AccessArch *access_arch(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(access_arches); i++) {
+        if (!strcmp(access_arches[i].arch, qtest_get_arch())) {
+            return &access_arches[i];
+        }
+    }
+    g_assert_not_reached();
+}
+
+static bool arch_has_trustzone(void)
+{
+    return !strcmp(qtest_get_arch(), "aarch64") ||
+           !strcmp(qtest_get_arch(), "arm");
+}
+
+/* The test machine with TrustZone: "-M virt,secure=on -cpu ..." */
+static MCDTest *start_secure(void)
+{
+    return mcd_test_start("-M virt,secure=on -cpu %s -m 128M -accel tcg -S",
+                          strcmp(qtest_get_arch(), "arm") ? "cortex-a53" :
+                                                            "cortex-a15");
+}
+
+static MCDTest *start_tcg(const char *extra)
+{
+    return mcd_test_start("%s -m 128M -accel tcg %s", mcd_test_machine(),
+                          extra);
+}
+
+static QList *mem_spaces(MCDTest *t, uint32_t core)
+{
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-mem-spaces', 'arguments':"
+                       " {'core-uid': %u, 'start-index': 0,"
+                       " 'num-mem-spaces': 64}}", core);
+    QList *l = qdict_get_qlist(r, "mem-spaces");
+
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpint(qlist_size(l), ==, qdict_get_int(r, "num-mem-spaces"));
+    qobject_ref(l);
+    qobject_unref(r);
+    return l;
+}
+
+/*
+ * Physical spaces, then logical ones, then the register space; IDs from
+ * 1; on TrustZone machines a secure twin of each memory space.
+ */
+static void check_spaces(MCDTest *t, uint32_t core, bool secure)
+{
+    const AccessArch *a = access_arch();
+    QList *l = mem_spaces(t, core);
+    int n = qlist_size(l), i = 0;
+    int per_kind = (n - 1) / 2;
+    const QListEntry *e;
+
+    g_assert_cmpint(n % 2, ==, 1);
+    if (secure) {
+        g_assert_cmpint(per_kind, ==, 2);
+    }
+    QLIST_FOREACH_ENTRY(l, e) {
+        QDict *m = qobject_to(QDict, qlist_entry_obj(e));
+        uint32_t type = qdict_get_int(m, "mem-type");
+        const char *name = qdict_get_str(m, "mem-space-name");
+        bool is_secure = type & MCD_MEM_SPACE_CUSTOM_LO;
+
+        g_assert_cmpint(qdict_get_int(m, "mem-space-id"), ==, i + 1);
+        g_assert_cmpint(qdict_get_int(m, "endian"), ==, MCD_ENDIAN_LITTLE);
+        g_assert_cmpint(qdict_get_int(m, "bits-per-mau"), ==, 8);
+        if (i < per_kind) {
+            g_assert_cmphex(type & 0xff, ==, MCD_MEM_SPACE_IS_PHYSICAL);
+            g_assert_nonnull(strstr(name, "Physical"));
+            g_assert_cmpint(qdict_get_int(m, "num-mem-blocks"), >, 0);
+        } else if (i < 2 * per_kind) {
+            g_assert_cmphex(type & 0xff, ==, MCD_MEM_SPACE_IS_LOGICAL);
+            g_assert_nonnull(strstr(name, "Logical"));
+            g_assert_cmphex(mcd_get_u64(m, "max-addr"), ==, a->va_max);
+        } else {
+            g_assert_cmphex(type, ==, MCD_MEM_SPACE_IS_REGISTERS);
+            g_assert_nonnull(strstr(name, "Registers"));
+        }
+        /* The second space of each kind is the secure one. */
+        g_assert(is_secure == (secure && i < 2 * per_kind && i % 2 == 1));
+        g_assert(!is_secure || strstr(name, "Secure"));
+        i++;
+    }
+    qobject_unref(l);
+}
+
+static void test_mem_spaces(void)
+{
+    MCDTest *t = start_tcg("-S");
+    uint32_t core;
+    QDict *r;
+
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    check_spaces(t, core, false);
+
+    /* RAM is a block of the physical space; logical spaces have none. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-mem-blocks', 'arguments':"
+                " {'core-uid': %u, 'mem-space-id': 1, 'start-index': 0,"
+                " 'num-mem-blocks': 64}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    {
+        const QListEntry *e;
+        bool ram = false;
+
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "mem-blocks"), e) {
+            QDict *b = qobject_to(QDict, qlist_entry_obj(e));
+
+            ram |= mcd_get_u64(b, "start-addr") <= access_arch()->ram &&
+                   mcd_get_u64(b, "end-addr") >= access_arch()->ram;
+        }
+        g_assert_true(ram);
+    }
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-mem-blocks', 'arguments':"
+                " {'core-uid': %u, 'mem-space-id': %u, 'start-index': 0,"
+                " 'num-mem-blocks': 0}}", core,
+                mcd_find_space(t, core, MCD_MEM_SPACE_IS_LOGICAL, NULL));
+    g_assert_cmpint(qdict_get_int(r, "num-mem-blocks"), ==, 0);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-mem-blocks', 'arguments':"
+                " {'core-uid': %u, 'mem-space-id': 99, 'start-index': 0,"
+                " 'num-mem-blocks': 1}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, core, MCD_ERR_MEM_SPACE_ID);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-active-overlays', 'arguments':"
+                " {'core-uid': %u, 'start-index': 0,"
+                " 'num-active-overlays': 0}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpint(qdict_get_int(r, "num-active-overlays"), ==, 0);
+    qobject_unref(r);
+    mcd_test_stop(t);
+
+    if (arch_has_trustzone()) {
+        t = start_secure();
+        mcd_open_server(t);
+        check_spaces(t, mcd_open_core(t, 0), true);
+        mcd_test_stop(t);
+    }
+}
+
+static void test_registers(void)
+{
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    g_autoptr(GHashTable) addrs = g_hash_table_new(NULL, NULL);
+    uint32_t core, total, sum = 0, reg_space;
+    QDict *r;
+    const QListEntry *e;
+
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    reg_space = mcd_find_space(t, core, MCD_MEM_SPACE_IS_REGISTERS, NULL);
+
+    r = mcd_ret(t, "{'execute': 'mcd-qry-reg-groups', 'arguments':"
+                " {'core-uid': %u, 'start-index': 0,"
+                " 'num-reg-groups': 128}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "reg-groups"), e) {
+        QDict *g = qobject_to(QDict, qlist_entry_obj(e));
+        uint32_t id = qdict_get_int(g, "reg-group-id");
+        uint32_t n = qdict_get_int(g, "n-registers");
+        QDict *m;
+        const QListEntry *re;
+
+        /* A whole group fits one answer. */
+        g_assert_cmpuint(n, >, 0);
+        g_assert_cmpuint(n, <=, 128);
+        m = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
+                    " {'core-uid': %u, 'reg-group-id': %u,"
+                    " 'start-index': 0, 'num-regs': %u}}", core, id, n);
+        g_assert_cmpuint(qdict_get_int(m, "num-regs"), ==, n);
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(m, "reg-info"), re) {
+            QDict *reg = qobject_to(QDict, qlist_entry_obj(re));
+            QDict *addr = qdict_get_qdict(reg, "addr");
+            uint64_t address = qdict_get_int(addr, "address");
+
+            g_assert_cmpint(qdict_get_int(reg, "reg-group-id"), ==, id);
+            g_assert_cmpint(qdict_get_int(addr, "mem-space-id"), ==,
+                            reg_space);
+            g_assert_cmpint(qdict_get_int(reg, "regsize"), >, 0);
+            g_assert_cmpint(qdict_get_int(reg, "reg-type"), ==,
+                            MCD_REG_TYPE_SIMPLE);
+            g_assert_cmpstr(qdict_get_str(reg, "regname"), !=, "");
+            /* Every register has an address of its own. */
+            g_assert_false(g_hash_table_contains(addrs,
+                                                 GUINT_TO_POINTER(address)));
+            g_hash_table_add(addrs, GUINT_TO_POINTER(address));
+        }
+        qobject_unref(m);
+        sum += n;
+    }
+    qobject_unref(r);
+
+    /* Group 0 is all of them. */
+    r = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
+                " {'core-uid': %u, 'reg-group-id': 0, 'start-index': 0,"
+                " 'num-regs': 0}}", core);
+    total = qdict_get_int(r, "num-regs");
+    g_assert_cmpuint(total, ==, sum);
+    qobject_unref(r);
+
+    for (int i = 0; i < ARRAY_SIZE(a->regs); i++) {
+        QDict *reg = mcd_find_reg(t, core, a->regs[i]);
+
+        g_assert_nonnull(reg);
+        qobject_unref(reg);
+    }
+
+    r = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
+                " {'core-uid': %u, 'reg-group-id': 4242, 'start-index': 0,"
+                " 'num-regs': 1}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, core, MCD_ERR_REG_GROUP_ID);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-reg-compound', 'arguments':"
+                " {'core-uid': %u, 'compound-reg-id': 1, 'start-index': 0,"
+                " 'num-reg-ids': 4}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, core, MCD_ERR_REG_NOT_COMPOUND);
+
+    /* Registers read back what was written. */
+    mcd_write_reg(t, core, a->scratch, 0x12345678);
+    g_assert_cmphex(mcd_read_reg(t, core, a->scratch), ==, 0x12345678);
+    mcd_test_stop(t);
+}
+
+static void test_txlist(void)
+{
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    uint8_t pattern[256], buf[256];
+    uint32_t core, phys, logical, regs;
+    QDict *reg, *tx[4];
+    MCDTxResult res;
+    g_autofree char *hole = NULL;
+    QDict *e;
+
+    for (int i = 0; i < sizeof(pattern); i++) {
+        pattern[i] = i * 7 + 3;
+    }
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+    logical = mcd_find_space(t, core, MCD_MEM_SPACE_IS_LOGICAL, NULL);
+
+    /* Written physically, read physically and through the (off) MMU. */
+    mcd_write(t, core, phys, a->ram, pattern, sizeof(pattern));
+    mcd_read(t, core, phys, a->ram, buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
+    memset(buf, 0, sizeof(buf));
+    mcd_read(t, core, logical, a->ram, buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
+
+    /* QEMU's view agrees. */
+    memset(buf, 0, sizeof(buf));
+    qtest_memread(t->qts, a->ram, buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
+
+    /* Memory and registers mixed in one list, with access widths. */
+    reg = mcd_find_reg(t, core, a->scratch);
+    regs = qdict_get_int(qdict_get_qdict(reg, "addr"), "mem-space-id");
+    {
+        uint32_t size = qdict_get_int(reg, "regsize") / 8;
+        uint64_t raddr = qdict_get_int(qdict_get_qdict(reg, "addr"),
+                                       "address");
+        uint8_t value[8] = { 0x11, 0x22, 0x33, 0x44 };
+
+        tx[0] = mcd_tx(phys, a->ram + 8, MCD_TX_AT_W, 4, pattern + 100, 8);
+        tx[1] = mcd_tx(regs, raddr, MCD_TX_AT_W, 0, value, size);
+        tx[2] = mcd_tx(logical, a->ram, MCD_TX_AT_R, 2, NULL, 16);
+        tx[3] = mcd_tx(regs, raddr, MCD_TX_AT_R, 0, NULL, size);
+        mcd_txlist(t, core, tx, 4, &res);
+        g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+        g_assert_cmpuint(res.num_tx_ok, ==, 4);
+        g_assert_cmpuint(res.num_bytes_ok[2], ==, 16);
+        g_assert_cmpmem(res.data[2]->data, 8, pattern, 8);
+        g_assert_cmpmem(res.data[2]->data + 8, 8, pattern + 100, 8);
+        g_assert_cmpmem(res.data[3]->data, size, value, size);
+        mcd_txresult_free(&res);
+    }
+    qobject_unref(reg);
+
+    /* Swap: the old contents come back, the new ones are in memory. */
+    tx[0] = mcd_tx(phys, a->ram, MCD_TX_AT_RW, 0, pattern + 200, 4);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    g_assert_cmpmem(res.data[0]->data, 4, pattern, 4);
+    mcd_txresult_free(&res);
+    mcd_read(t, core, phys, a->ram, buf, 4);
+    g_assert_cmpmem(buf, 4, pattern + 200, 4);
+
+    /*
+     * A read that runs off the end of RAM: exact counts, the right error,
+     * and nothing after it is executed.
+     */
+    tx[0] = mcd_tx(phys, a->ram, MCD_TX_AT_R, 0, NULL, 16);
+    tx[1] = mcd_tx(phys, a->ram_end - 40, MCD_TX_AT_R, 0, NULL, 100);
+    tx[2] = mcd_tx(phys, a->ram, MCD_TX_AT_W, 0, pattern, 16);
+    mcd_txlist(t, core, tx, 3, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmpuint(res.num_tx_ok, ==, 1);
+    g_assert_cmpuint(res.num_bytes_ok[1], ==, 40);
+    g_assert_cmpuint(res.data[1]->len, ==, 40);
+    mcd_txresult_free(&res);
+    e = mcd_error_info(t, core);
+    g_assert_cmphex(qdict_get_int(e, "error-code"), ==, MCD_ERR_TXLIST_READ);
+    hole = g_strdup_printf("0x%" PRIx64, a->ram_end);
+    g_assert_nonnull(strstr(qdict_get_str(e, "error-str"), "transaction 1"));
+    g_assert_nonnull(strstr(qdict_get_str(e, "error-str"), hole));
+    qobject_unref(e);
+    mcd_read(t, core, phys, a->ram, buf, 4);
+    g_assert_cmpmem(buf, 4, pattern + 200, 4);
+
+    /* A write that runs off the end writes exactly what it reports. */
+    tx[0] = mcd_tx(phys, a->ram_end - 24, MCD_TX_AT_W, 0, pattern, 64);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmpuint(res.num_tx_ok, ==, 0);
+    g_assert_cmpuint(res.num_bytes_ok[0], ==, 24);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_TXLIST_WRITE);
+    mcd_read(t, core, phys, a->ram_end - 24, buf, 24);
+    g_assert_cmpmem(buf, 24, pattern, 24);
+
+    /* Malformed transactions. */
+    tx[0] = mcd_tx(phys, a->ram + 1, MCD_TX_AT_R, 4, NULL, 8);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_TXLIST_TX);
+    tx[0] = mcd_tx(77, a->ram, MCD_TX_AT_R, 0, NULL, 8);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_TXLIST_TX);
+    tx[0] = mcd_tx(regs, 0, MCD_TX_AT_R, 0, NULL, 3);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_TXLIST_TX);
+    tx[0] = mcd_tx(regs, 99999, MCD_TX_AT_R, 0, NULL, 4);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_TXLIST_READ);
+    mcd_test_stop(t);
+}
+
+/* Secure memory is not reachable through a non-secure space. */
+static void test_secure_memory(void)
+{
+    MCDTest *t;
+    uint32_t core, ns, s;
+    uint8_t buf[16];
+    QDict *tx;
+    MCDTxResult res;
+
+    if (!arch_has_trustzone()) {
+        g_test_skip("no TrustZone on this target");
+        return;
+    }
+    t = start_secure();
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    ns = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, "Non-secure");
+    s = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL |
+                       MCD_MEM_SPACE_CUSTOM_LO, NULL);
+    g_assert_cmpuint(ns, !=, 0);
+    g_assert_cmpuint(s, !=, 0);
+
+    /* virt's secure RAM is at 0x0e000000. */
+    mcd_read(t, core, s, 0x0e000000, buf, sizeof(buf));
+    mcd_read(t, core, s, 0x40000000, buf, sizeof(buf));
+    mcd_read(t, core, ns, 0x40000000, buf, sizeof(buf));
+    tx = mcd_tx(ns, 0x0e000000, MCD_TX_AT_R, 0, NULL, 16);
+    mcd_txlist(t, core, &tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmpuint(res.num_bytes_ok[0], ==, 0);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_TXLIST_READ);
+    mcd_test_stop(t);
+}
+
+/* Requests over the payload limits are refused; answers fit 64 KiB. */
+static void test_payload_limits(void)
+{
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    uint32_t core, phys, max;
+    g_autofree uint8_t *ff = NULL;
+    g_autofree char *line = NULL;
+    QDict *r, *tx[8];
+    MCDTxResult res;
+
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
+                " {'core-uid': %u}}", core);
+    max = qdict_get_int(r, "max-payload");
+    qobject_unref(r);
+
+    /* The worst case answer: max bytes of 0xff, split in 8 lists. */
+    ff = g_malloc(max);
+    memset(ff, 0xff, max);
+    mcd_write(t, core, phys, a->ram, ff, max / 2);
+    mcd_write(t, core, phys, a->ram + max / 2, ff, max / 2);
+    for (int i = 0; i < 8; i++) {
+        tx[i] = mcd_tx(phys, a->ram + i * (max / 8), MCD_TX_AT_R, 0, NULL,
+                       max / 8);
+    }
+    {
+        QList *list = qlist_new();
+        g_autofree char *req = NULL;
+        g_autoptr(GString) json = NULL;
+
+        for (int i = 0; i < 8; i++) {
+            qlist_append(list, tx[i]);
+        }
+        r = qdict_from_jsonf_nofail("{'execute': 'mcd-execute-txlist',"
+                                    " 'arguments': {'core-uid': %u,"
+                                    " 'txlist': {'tx': %p, 'num-tx': 8,"
+                                    " 'num-tx-ok': 0}}}", core, list);
+        json = qobject_to_json(QOBJECT(r));
+        req = g_strdup_printf("%s\n", json->str);
+        qobject_unref(r);
+        mcd_send_raw(t, req);
+        line = mcd_recv_line(t);
+        g_assert_nonnull(strstr(line, "\"return-status\":0"));
+        g_assert_cmpuint(strlen(line) + 1, <=, 65535);
+    }
+
+    /* One byte over the limit: refused before anything happens. */
+    tx[0] = mcd_tx(phys, a->ram, MCD_TX_AT_W, 0, NULL, max + 1);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+    r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                " {'core-uid': %u, 'txlist': {'tx': [{'addr': {'address': 0,"
+                " 'mem-space-id': 1, 'addr-space-id': 0,"
+                " 'addr-space-type': 0}, 'access-type': 1, 'options': 0,"
+                " 'access-width': 0, 'core-mode': 0, 'data': [],"
+                " 'num-bytes': 4294967295, 'num-bytes-ok': 0}], 'num-tx': 1,"
+                " 'num-tx-ok': 0}}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+
+    /* num-tx must match what was sent, and at most 64 are allowed. */
+    r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                " {'core-uid': %u, 'txlist': {'tx': [], 'num-tx': 3,"
+                " 'num-tx-ok': 0}}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+    {
+        QDict *many[65];
+        QList *list = qlist_new();
+
+        for (int i = 0; i < 65; i++) {
+            many[i] = mcd_tx(phys, a->ram, MCD_TX_AT_R, 0, NULL, 1);
+            qlist_append(list, many[i]);
+        }
+        r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                    " {'core-uid': %u, 'txlist': {'tx': %p, 'num-tx': 65,"
+                    " 'num-tx-ok': 0}}}", core, list);
+        g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+        qobject_unref(r);
+        mcd_assert_error(t, core, MCD_ERR_PARAM);
+    }
+    mcd_test_stop(t);
+}
+
+/*
+ * While the guest runs, memory can be read and written; registers are
+ * refused with a reason rather than read racily.
+ */
+static void test_running_guest(void)
+{
+    MCDTest *t = start_tcg("");
+    const AccessArch *a = access_arch();
+    uint8_t pattern[32], buf[32];
+    uint32_t core, phys;
+    QDict *reg, *tx, *e;
+    MCDTxResult res;
+
+    for (int i = 0; i < sizeof(pattern); i++) {
+        pattern[i] = 0xa0 + i;
+    }
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+    mcd_write(t, core, phys, a->ram, pattern, sizeof(pattern));
+    mcd_read(t, core, phys, a->ram, buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
+
+    reg = mcd_find_reg(t, core, a->scratch);
+    tx = mcd_tx(qdict_get_int(qdict_get_qdict(reg, "addr"), "mem-space-id"),
+                qdict_get_int(qdict_get_qdict(reg, "addr"), "address"),
+                MCD_TX_AT_R, 0, NULL, qdict_get_int(reg, "regsize") / 8);
+    qobject_unref(reg);
+    mcd_txlist(t, core, &tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    e = mcd_error_info(t, core);
+    g_assert_cmphex(qdict_get_int(e, "error-code"), ==, MCD_ERR_TXLIST_READ);
+    g_assert_nonnull(strstr(qdict_get_str(e, "error-str"), "running"));
+    qobject_unref(e);
+    mcd_test_stop(t);
+}
+
+/* Parse GDB's hex into bytes. */
+static GByteArray *from_hex(const char *hex)
+{
+    GByteArray *b = g_byte_array_new();
+
+    for (; hex[0] && hex[1]; hex += 2) {
+        char byte[3] = { hex[0], hex[1], 0 };
+        uint8_t v = strtoul(byte, NULL, 16);
+
+        g_byte_array_append(b, &v, 1);
+    }
+    return b;
+}
+
+/*
+ * With the GDB stub attached to the same halted machine, every register
+ * and a block of RAM read through MCD equal what GDB reads, and what MCD
+ * writes GDB sees.
+ */
+static void test_gdb_agrees(void)
+{
+    g_autofree char *gdb_path = NULL;
+    const AccessArch *a = access_arch();
+    MCDTest *t;
+    uint32_t core, phys, start = 0, compared = 0;
+    uint8_t pattern[64], buf[64];
+    g_autofree char *cmd = NULL, *reply = NULL;
+    int gdb;
+
+    gdb_path = g_strdup_printf("%s/gdb-%d.sock", g_get_tmp_dir(), getpid());
+    t = mcd_test_start("%s -m 128M -accel tcg -S -gdb unix:%s,server=on,"
+                       "wait=off", mcd_test_machine(), gdb_path);
+    gdb = mcd_gdb_connect(gdb_path);
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+
+    for (;;) {
+        QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
+                           " {'core-uid': %u, 'reg-group-id': 0,"
+                           " 'start-index': %u, 'num-regs': 100}}",
+                           core, start);
+        const QListEntry *e;
+
+        if (mcd_status(r)) {
+            qobject_unref(r);
+            break;
+        }
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "reg-info"), e) {
+            QDict *reg = qobject_to(QDict, qlist_entry_obj(e));
+            QDict *addr = qdict_get_qdict(reg, "addr");
+            uint64_t num = qdict_get_int(addr, "address");
+            uint32_t size = (qdict_get_int(reg, "regsize") + 7) / 8;
+            QDict *tx[2];
+            MCDTxResult res;
+            g_autofree char *p = g_strdup_printf("p%" PRIx64, num);
+            g_autofree char *hex = mcd_gdb_cmd(gdb, p);
+            g_autoptr(GByteArray) g = NULL;
+
+            /* Read twice: a register that changes by itself is skipped. */
+            tx[0] = mcd_tx(qdict_get_int(addr, "mem-space-id"), num,
+                           MCD_TX_AT_R, 0, NULL, size);
+            tx[1] = qdict_clone_shallow(tx[0]);
+            mcd_txlist(t, core, tx, 2, &res);
+            if (hex[0] == 'E' && strlen(hex) == 3) {
+                g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+            } else if (!memcmp(res.data[0]->data, res.data[1]->data, size)) {
+                g = from_hex(hex);
+                g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+                g_assert_cmpmem(res.data[0]->data, size, g->data, g->len);
+                compared++;
+            }
+            mcd_txresult_free(&res);
+        }
+        start += qdict_get_int(r, "num-regs");
+        qobject_unref(r);
+    }
+    g_assert_cmpuint(compared, >, 30);
+
+    /* A block of RAM. */
+    for (int i = 0; i < sizeof(pattern); i++) {
+        pattern[i] = 0x5a ^ i;
+    }
+    qtest_memwrite(t->qts, a->ram, pattern, sizeof(pattern));
+    mcd_read(t, core, phys, a->ram, buf, sizeof(buf));
+    cmd = g_strdup_printf("m%" PRIx64 ",%zx", a->ram, sizeof(buf));
+    reply = mcd_gdb_cmd(gdb, cmd);
+    {
+        g_autoptr(GByteArray) g = from_hex(reply);
+
+        g_assert_cmpmem(buf, sizeof(buf), g->data, g->len);
+    }
+
+    /* MCD writes, GDB reads. */
+    mcd_write(t, core, phys, a->ram, pattern + 32, 32);
+    g_free(reply);
+    reply = mcd_gdb_cmd(gdb, cmd);
+    {
+        g_autoptr(GByteArray) g = from_hex(reply);
+
+        g_assert_cmpmem(g->data, 32, pattern + 32, 32);
+    }
+    mcd_write_reg(t, core, a->scratch, 0xcafe);
+    {
+        QDict *reg = mcd_find_reg(t, core, a->scratch);
+        g_autofree char *p = g_strdup_printf(
+            "p%" PRIx64, qdict_get_int(qdict_get_qdict(reg, "addr"),
+                                       "address"));
+        g_autofree char *hex = mcd_gdb_cmd(gdb, p);
+        g_autoptr(GByteArray) g = from_hex(hex);
+
+        g_assert_cmphex(g->data[0], ==, 0xfe);
+        g_assert_cmphex(g->data[1], ==, 0xca);
+        qobject_unref(reg);
+    }
+    close(gdb);
+    mcd_test_stop(t);
+    unlink(gdb_path);
+}
+
+void mcd_access_tests_register(void)
+{
+    qtest_add_func("/mcd/access/mem-spaces", test_mem_spaces);
+    qtest_add_func("/mcd/access/registers", test_registers);
+    qtest_add_func("/mcd/access/txlist", test_txlist);
+    qtest_add_func("/mcd/access/secure-memory", test_secure_memory);
+    qtest_add_func("/mcd/access/payload-limits", test_payload_limits);
+    qtest_add_func("/mcd/access/running-guest", test_running_guest);
+    qtest_add_func("/mcd/access/gdb-agrees", test_gdb_agrees);
+}
