@@ -132,6 +132,7 @@ mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
     mcd_core_con_info(c, core_con_info, &c->info);
     mcd_registers_init(c);
     mcd_memory_init(c);
+    mcd_triggers_init(c);
     c->handle = (mcd_core_st) { .instance = c, .core_con_info = &c->info };
     c->uid = ++mcd_server.next_uid;
     *core = &c->handle;
@@ -212,6 +213,8 @@ mcd_return_et mcd_qry_input_handle_f(const mcd_core_st *core,
 
 void mcd_core_release(McdCore *core)
 {
+    mcd_triggers_release(core);
+    mcd_runctl_release(core);
     mcd_memory_release(core);
     mcd_registers_release(core);
 }

@@ -15,6 +15,10 @@
 #ifndef MCD_INTERNAL_H
 #define MCD_INTERNAL_H
 
+#include "qemu/cutils.h"
+#include "qemu/coroutine.h"
+#include "hw/core/cpu.h"
+#include "system/runstate.h"
 #include "mcd_api.h"
 
 /*
@@ -57,6 +61,31 @@ typedef struct McdRegGroup {
     char name[MCD_REG_NAME_LEN];
 } McdRegGroup;
 
+/* Any trigger structure mcd_create_trig_f() accepts. */
+typedef union McdTrigData {
+    uint32_t struct_size;
+    mcd_trig_simple_core_st simple;
+    mcd_trig_complex_core_st complex;
+} McdTrigData;
+
+typedef struct McdTrig {
+    uint32_t id;
+    McdTrigData data;           /* as created, for mcd_qry_trig_f() */
+    uint32_t type;              /* MCD_TRIG_TYPE_IP, _READ, _WRITE, _RW */
+    uint32_t action;
+    uint64_t addr, len;         /* logical address range */
+    bool captured;              /* hit since it was created */
+    GPtrArray *bps;             /* CPUBreakpoint *, for IP triggers */
+    CPUWatchpoint *wp;          /* for data triggers */
+} McdTrig;
+
+/* Why a core stopped, for mcd_qry_state_f(). */
+typedef struct McdStop {
+    bool valid;                 /* false once the core ran again */
+    uint32_t trig_id;
+    char str[MCD_INFO_STR_LEN];
+} McdStop;
+
 typedef struct McdCore McdCore;
 
 struct McdCore {
@@ -74,6 +103,16 @@ struct McdCore {
     GArray *regs;               /* McdReg, sorted by num */
     GArray *groups;             /* McdRegGroup, index = reg_group_id - 1 */
     unsigned addr_bits;         /* width of a logical address */
+    GPtrArray *trigs;           /* McdTrig * */
+    uint32_t next_trig_id;
+
+    /* Run control, for every core of an open server. */
+    bool global;                /* takes part in global run and stop */
+    uint32_t step_left;         /* instructions still to step */
+    uint32_t steps_done;
+    bool step_over;             /* stepping over a breakpoint, then run */
+    McdStop stop;
+    bool stopped_event;         /* stopped since the last mcd_qry_state_f */
 };
 
 typedef struct McdServer {
@@ -86,6 +125,17 @@ typedef struct McdServer {
     McdCore *cores;
     uint32_t num_cores;
     uint32_t next_uid;
+
+    /* Run control */
+    QEMUBH *bh;                 /* main loop side of the debug hook */
+    VMChangeStateEntry *vmse;
+    QEMUTimer *until;           /* for mcd_run_until_f() */
+    uint32_t until_core;
+    bool until_global;
+    bool resuming;              /* our own vm_prepare_start() */
+    uint32_t stop_global_core;  /* 1 + core whose trigger stops all */
+    QemuCoSleep *waiter;        /* a step waiting to finish */
+    bool aborting;              /* the client went away: stop waiting */
 } McdServer;
 
 extern McdServer mcd_server;
@@ -162,6 +212,23 @@ void mcd_registers_release(McdCore *core);
 void mcd_memory_init(McdCore *core);
 void mcd_memory_release(McdCore *core);
 
+void mcd_triggers_init(McdCore *core);
+void mcd_triggers_release(McdCore *core);
+void mcd_runctl_open(void);
+void mcd_runctl_close(void);
+void mcd_runctl_release(McdCore *core);
+
+/* Triggers at the core's program counter, or whose watchpoint was hit. */
+McdTrig *mcd_trig_at_pc(McdCore *core, vaddr pc);
+McdTrig *mcd_trig_watch_hit(McdCore *core);
+
+/* Run control for the other concerns (reset). */
+bool mcd_core_running(McdCore *core);
+void mcd_stop_core(McdCore *core, const char *reason);
+void mcd_stop_all(const char *reason);
+void mcd_stopped_by_reset(McdCore *core);
+mcd_return_et mcd_resume(McdCore *origin, GPtrArray *cores);
+
 /* Memory spaces of an open core. */
 McdMemSpace *mcd_space_find(McdCore *core, uint32_t mem_space_id);
 uint32_t mcd_register_space_id(McdCore *core);
@@ -171,5 +238,7 @@ mcd_return_et mcd_reg_access(McdCore *core, uint32_t index, mcd_tx_st *tx);
 
 /* The client went away: close everything it had open. */
 void mcd_server_client_gone(void);
+/* The client went away while a request waits: make it stop waiting. */
+void mcd_server_abort_wait(void);
 
 #endif /* MCD_INTERNAL_H */

@@ -19,6 +19,7 @@
 #include "qobject/qdict.h"
 #include "qobject/qjson.h"
 #include "qobject/json-parser.h"
+#include "qemu/coroutine.h"
 #include "chardev/char.h"
 #include "chardev/char-fe.h"
 #include "hw/core/cpu.h"
@@ -32,7 +33,20 @@ typedef struct MonitorMCD {
     JSONMessageParser parser;
     bool parser_live;
     bool line_has_error;    /* a parse error was answered on this line */
+    /*
+     * A request that waits for the target (a step) runs in a coroutine;
+     * until it has answered, later requests wait in @pending, so that
+     * answers keep the order of requests.
+     */
+    bool busy;
+    bool gone;              /* the client left while busy */
+    GQueue pending;         /* McdRequest */
 } MonitorMCD;
+
+typedef struct McdRequest {
+    QObject *req;
+    Error *err;
+} McdRequest;
 
 static MonitorMCD mcd_mon;
 static QmpCommandList mcd_commands;
@@ -48,31 +62,83 @@ static void mcd_monitor_send(MonitorMCD *mon, QDict *rsp)
     monitor_flush_locked(&mon->common);
 }
 
-static void mcd_monitor_request(void *opaque, QObject *req, Error *err)
+static void mcd_monitor_dispatch(MonitorMCD *mon, QObject *req, Error *err)
 {
-    MonitorMCD *mon = opaque;
     QDict *rsp;
 
-    if (err) {
-        /*
-         * Malformed JSON: answer it and keep the connection usable.  The
-         * parser may trip more than once over one bad line; the client
-         * sent one request, so it gets one answer.
-         */
-        if (mon->line_has_error) {
-            error_free(err);
-            return;
-        }
-        mon->line_has_error = true;
-        rsp = qmp_error_response(err);
-    } else {
-        rsp = qmp_dispatch(&mcd_commands, req, false, &mon->common);
-    }
+    rsp = err ? qmp_error_response(err) :
+                qmp_dispatch(&mcd_commands, req, false, &mon->common);
     qobject_unref(req);
     if (rsp) {
         mcd_monitor_send(mon, rsp);
         qobject_unref(rsp);
     }
+}
+
+/* Does @req name a command that must run in a coroutine? */
+static bool mcd_monitor_needs_coroutine(QObject *req)
+{
+    QDict *dict = qobject_to(QDict, req);
+    const char *name = dict ? qdict_get_try_str(dict, "execute") : NULL;
+    const QmpCommand *cmd = name ? qmp_find_command(&mcd_commands, name) :
+                                   NULL;
+
+    return cmd && (cmd->options & QCO_COROUTINE);
+}
+
+static void mcd_monitor_drain(MonitorMCD *mon);
+
+static void coroutine_fn mcd_monitor_co(void *opaque)
+{
+    McdRequest *r = opaque;
+    MonitorMCD *mon = &mcd_mon;
+
+    mcd_monitor_dispatch(mon, r->req, NULL);
+    g_free(r);
+    mon->busy = false;
+    if (mon->gone) {
+        mon->gone = false;
+        mcd_server_client_gone();
+    }
+    mcd_monitor_drain(mon);
+    qemu_chr_fe_accept_input(&mon->common.chr);
+}
+
+/* Dispatch queued requests until one has to wait. */
+static void mcd_monitor_drain(MonitorMCD *mon)
+{
+    McdRequest *r;
+
+    while (!mon->busy && (r = g_queue_pop_head(&mon->pending))) {
+        if (!r->err && mcd_monitor_needs_coroutine(r->req)) {
+            mon->busy = true;
+            qemu_coroutine_enter(qemu_coroutine_create(mcd_monitor_co, r));
+        } else {
+            mcd_monitor_dispatch(mon, r->req, r->err);
+            g_free(r);
+        }
+    }
+}
+
+static void mcd_monitor_request(void *opaque, QObject *req, Error *err)
+{
+    MonitorMCD *mon = opaque;
+    McdRequest *r;
+
+    /*
+     * Malformed JSON: answer it and keep the connection usable.  The
+     * parser may trip more than once over one bad line; the client sent
+     * one request, so it gets one answer.
+     */
+    if (err && mon->line_has_error) {
+        error_free(err);
+        return;
+    }
+    mon->line_has_error |= err != NULL;
+    r = g_new(McdRequest, 1);
+    *r = (McdRequest) { .req = req, .err = err };
+    g_queue_push_tail(&mon->pending, r);
+    mcd_monitor_drain(mon);
 }
 
 static void mcd_monitor_parser_reset(MonitorMCD *mon)
@@ -87,7 +153,10 @@ static void mcd_monitor_parser_reset(MonitorMCD *mon)
 
 static int mcd_monitor_can_read(void *opaque)
 {
-    return 4096;
+    MonitorMCD *mon = opaque;
+
+    /* While a request waits, leave the rest unread in the socket. */
+    return mon->busy ? 0 : 4096;
 }
 
 static void mcd_monitor_read(void *opaque, const uint8_t *buf, int size)
@@ -113,12 +182,26 @@ static void mcd_monitor_event(void *opaque, QEMUChrEvent event)
     MonitorMCD *mon = opaque;
 
     if (event == CHR_EVENT_CLOSED) {
+        McdRequest *r;
+
         /*
-         * The client is gone: drop its half-read request and everything
-         * it held, so that the next client finds the server closed.
+         * The client is gone: drop its unanswered requests and everything
+         * it held, so that the next client finds the server closed.  A
+         * request still waiting is told to give up; it releases things
+         * when it has finished.
          */
         mcd_monitor_parser_reset(mon);
-        mcd_server_client_gone();
+        while ((r = g_queue_pop_head(&mon->pending))) {
+            qobject_unref(r->req);
+            error_free(r->err);
+            g_free(r);
+        }
+        if (mon->busy) {
+            mon->gone = true;
+            mcd_server_abort_wait();
+        } else {
+            mcd_server_client_gone();
+        }
         QEMU_LOCK_GUARD(&mon->common.mon_lock);
         g_string_truncate(mon->common.outbuf, 0);
     }
@@ -152,6 +235,7 @@ bool mcd_server_start(const char *device, Error **errp)
     }
 
     mcd_qmp_init_marshal(&mcd_commands);
+    g_queue_init(&mcd_mon.pending);
     /* A QMP-style monitor: error_report() goes to stderr, not to us. */
     monitor_data_init(&mcd_mon.common, true, false, false);
     mcd_monitor_parser_reset(&mcd_mon);

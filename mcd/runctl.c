@@ -1,50 +1,620 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MCD server: run control: run, stop, step and core state
+ * MCD server: run control (run, stop, step, state, time, commands)
+ *
+ * Cores run and stop one by one.  A core is parked in its own thread: a
+ * trigger hit or the end of a step stops only that core (through the
+ * guest debug hook), and mcd_stop_f() on one core stops only that core,
+ * while the others go on.  "global" operations act on every core that
+ * takes part in global run control (all, unless mcd_set_global_f() took
+ * one out) in one main loop iteration.  When no core is left running, the
+ * whole machine is stopped, so that its clocks stand still too.
+ *
+ * Everything here runs with the BQL held: in the main loop, or in a vCPU
+ * thread for mcd_debug_event().
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
  */
 
 #include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "qemu/coroutine.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-misc.h"
+#include "qapi/qapi-types-run-state.h"
+#include "hw/core/cpu.h"
+#include "system/cpus.h"
+#include "system/runstate.h"
 #include "mcd-internal.h"
+
+/* As the gdbstub steps: without interrupts and timers in between. */
+#define MCD_SSTEP_FLAGS (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER)
+
+/* A step must finish in this time, plus 10 us per instruction. */
+#define MCD_STEP_TIMEOUT_NS (5 * NANOSECONDS_PER_SECOND)
+
+static McdCore *mcd_core_of(CPUState *cpu)
+{
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        if (mcd_server.cores[i].cpu == cpu) {
+            return &mcd_server.cores[i];
+        }
+    }
+    return NULL;
+}
+
+static vaddr mcd_pc(McdCore *c)
+{
+    return c->cpu->cc->get_pc(c->cpu);
+}
+
+static void G_GNUC_PRINTF(3, 4)
+mcd_set_stop(McdCore *c, uint32_t trig_id, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->stop.str, sizeof(c->stop.str), fmt, ap);
+    va_end(ap);
+    c->stop.trig_id = trig_id;
+    c->stop.valid = true;
+    c->stopped_event = true;
+}
+
+bool mcd_core_running(McdCore *c)
+{
+    return !cpu_is_stopped(c->cpu) && !c->cpu->stop;
+}
+
+/* In the core's thread: stop it alone, and tell the main loop. */
+static void mcd_park(McdCore *c)
+{
+    c->cpu->stop = true;
+    qemu_bh_schedule(mcd_server.bh);
+}
+
+/*
+ * The guest debug hook: claim the events of our steps and triggers.  A
+ * breakpoint the gdbstub also has there is left to the gdbstub (after
+ * noting ours), so that a gdb waiting for it is told.
+ */
+static bool mcd_debug_event(CPUState *cpu)
+{
+    McdCore *c = mcd_core_of(cpu);
+    McdTrig *t;
+    vaddr pc;
+
+    if (!c || !c->uid) {
+        return false;
+    }
+    pc = mcd_pc(c);
+    if (cpu->singlestep_enabled) {
+        if (!c->step_left) {
+            return false;       /* the gdbstub's step */
+        }
+        c->steps_done++;
+        t = mcd_trig_at_pc(c, pc);
+        if (--c->step_left && !t) {
+            return true;        /* on to the next instruction */
+        }
+        cpu_single_step(cpu, 0);
+        c->step_left = 0;
+        if (c->step_over && !t) {
+            c->step_over = false;
+            return true;        /* over the breakpoint: now run */
+        }
+        c->step_over = false;
+        if (t) {
+            t->captured = true;
+            mcd_set_stop(c, t->id, "breakpoint at 0x%" VADDR_PRIx, pc);
+        } else {
+            mcd_set_stop(c, 0, "step completed: %" PRIu32 " instruction%s, "
+                         "now at 0x%" VADDR_PRIx, c->steps_done,
+                         c->steps_done == 1 ? "" : "s", pc);
+        }
+        mcd_park(c);
+        return true;
+    }
+
+    t = mcd_trig_watch_hit(c);
+    if (t) {
+        int hit = t->wp->flags & BP_WATCHPOINT_HIT;
+        static const char *const kind[] = {
+            [MCD_TRIG_TYPE_READ] = "read", [MCD_TRIG_TYPE_WRITE] = "write",
+            [MCD_TRIG_TYPE_RW] = "read/write",
+        };
+
+        mcd_set_stop(c, t->id, "%s watchpoint at 0x%" PRIx64 " hit by a %s "
+                     "of 0x%" VADDR_PRIx " (stopped at 0x%" VADDR_PRIx ")",
+                     kind[t->type], t->addr,
+                     hit == BP_WATCHPOINT_HIT_READ ? "read" :
+                     hit == BP_WATCHPOINT_HIT_WRITE ? "write" : "access",
+                     t->wp->hitaddr, pc);
+        t->wp->flags &= ~BP_WATCHPOINT_HIT;
+        if (cpu->watchpoint_hit == t->wp) {
+            cpu->watchpoint_hit = NULL;
+        }
+    } else {
+        t = mcd_trig_at_pc(c, pc);
+        if (!t) {
+            return false;
+        }
+        mcd_set_stop(c, t->id, "breakpoint at 0x%" VADDR_PRIx, pc);
+    }
+    t->captured = true;
+    if (cpu_breakpoint_test(cpu, pc, BP_GDB)) {
+        return false;
+    }
+    if (t->action == MCD_TRIG_ACTION_DBG_GLOBAL) {
+        mcd_server.stop_global_core = c->id + 1;
+    }
+    mcd_park(c);
+    return true;
+}
+
+/* Why a core stopped that we did not stop ourselves. */
+static const char *mcd_runstate_reason(RunState state)
+{
+    switch (state) {
+    case RUN_STATE_DEBUG:
+        return "stopped with the machine by a debug event";
+    case RUN_STATE_PAUSED:
+        return "stopped: the machine was paused";
+    case RUN_STATE_PRELAUNCH:
+    case RUN_STATE_INMIGRATE:
+        return "halted: the machine has not started yet";
+    case RUN_STATE_SHUTDOWN:
+        return "stopped: the machine shut down";
+    case RUN_STATE_GUEST_PANICKED:
+        return "stopped: the guest panicked";
+    case RUN_STATE_INTERNAL_ERROR:
+        return "stopped: emulation error";
+    default:
+        return "stopped by QEMU";
+    }
+}
+
+static void mcd_vm_state_change(void *opaque, bool running, RunState state)
+{
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *c = &mcd_server.cores[i];
+
+        if (running) {
+            /* Resumed by someone else (QMP cont, gdb): every core runs. */
+            if (!mcd_server.resuming) {
+                c->stop.valid = false;
+            }
+        } else if (!c->stop.valid) {
+            mcd_set_stop(c, 0, "%s", mcd_runstate_reason(state));
+        }
+    }
+}
+
+/* Stop the machine once nothing runs any more, so its clocks stop too. */
+static void mcd_freeze_if_idle(void)
+{
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        if (mcd_core_running(&mcd_server.cores[i])) {
+            return;
+        }
+    }
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);
+    }
+}
+
+static void mcd_park_self(CPUState *cpu, run_on_cpu_data data)
+{
+    cpu_pause(cpu);
+}
+
+/* Stop one core and wait until it has stopped; the others go on. */
+void mcd_stop_core(McdCore *c, const char *reason)
+{
+    if (!mcd_core_running(c)) {
+        return;
+    }
+    mcd_set_stop(c, 0, "%s", reason);
+    if (c->step_left) {
+        cpu_single_step(c->cpu, 0);
+        c->step_left = 0;
+    }
+    run_on_cpu(c->cpu, mcd_park_self, RUN_ON_CPU_NULL);
+}
+
+static bool mcd_in_global(McdCore *c, McdCore *origin)
+{
+    return c->global || c == origin;
+}
+
+/*
+ * Stop every global core in one go: stop the machine, then let the cores
+ * that do not take part in global run control go on.
+ */
+static void mcd_stop_global(McdCore *origin, const char *reason)
+{
+    g_autoptr(GPtrArray) keep = g_ptr_array_new();
+
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *c = &mcd_server.cores[i];
+
+        if (!mcd_core_running(c)) {
+            continue;
+        }
+        if (mcd_in_global(c, origin)) {
+            mcd_set_stop(c, 0, "%s", reason);
+            if (c->step_left) {
+                cpu_single_step(c->cpu, 0);
+                c->step_left = 0;
+            }
+        } else {
+            g_ptr_array_add(keep, c);
+        }
+    }
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);
+    }
+    if (keep->len) {
+        mcd_resume(origin, keep);
+    }
+}
+
+void mcd_stop_all(const char *reason)
+{
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *c = &mcd_server.cores[i];
+
+        if (c->step_left) {
+            cpu_single_step(c->cpu, 0);
+            c->step_left = 0;
+        }
+        if (mcd_core_running(c)) {
+            mcd_set_stop(c, 0, "%s", reason);
+        }
+    }
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);
+    }
+}
+
+void mcd_stopped_by_reset(McdCore *c)
+{
+    mcd_set_stop(c, 0, "reset: at the reset vector 0x%" VADDR_PRIx,
+                 mcd_pc(c));
+}
+
+/* Main loop side of mcd_debug_event(). */
+static void mcd_event_bh(void *opaque)
+{
+    if (mcd_server.stop_global_core) {
+        McdCore *c = &mcd_server.cores[mcd_server.stop_global_core - 1];
+        g_autofree char *why = g_strdup_printf("stopped with core %" PRIu32
+                                               ": %s", c->id, c->stop.str);
+
+        mcd_server.stop_global_core = 0;
+        mcd_stop_global(c, why);
+    }
+    mcd_freeze_if_idle();
+    if (mcd_server.waiter) {
+        qemu_co_sleep_wake(mcd_server.waiter);
+    }
+}
+
+static void mcd_until_timer(void *opaque)
+{
+    McdCore *c = &mcd_server.cores[mcd_server.until_core];
+    g_autofree char *why =
+        g_strdup_printf("run-until time reached (%" PRId64 " ps)",
+                        qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) * 1000);
+
+    if (mcd_server.until_global) {
+        mcd_stop_global(c, why);
+    } else {
+        mcd_stop_core(c, why);
+        mcd_freeze_if_idle();
+    }
+}
+
+void mcd_runctl_open(void)
+{
+    RunState state = runstate_get();
+
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *c = &mcd_server.cores[i];
+
+        c->global = true;
+        if (!mcd_core_running(c)) {
+            mcd_set_stop(c, 0, "%s", mcd_runstate_reason(state));
+        }
+        c->stopped_event = false;
+    }
+    mcd_server.bh = qemu_bh_new(mcd_event_bh, NULL);
+    mcd_server.until = timer_new_ns(QEMU_CLOCK_VIRTUAL, mcd_until_timer, NULL);
+    mcd_server.vmse = qemu_add_vm_change_state_handler(mcd_vm_state_change,
+                                                       NULL);
+    cpu_set_guest_debug_handler(mcd_debug_event);
+}
+
+void mcd_runctl_close(void)
+{
+    cpu_set_guest_debug_handler(NULL);
+    qemu_del_vm_change_state_handler(mcd_server.vmse);
+    timer_free(mcd_server.until);
+    qemu_bh_delete(mcd_server.bh);
+}
+
+void mcd_runctl_release(McdCore *c)
+{
+    /*
+     * A core the debugger parked while the machine runs would stay parked
+     * with no one left to run it: let it go.  A stopped machine stays
+     * stopped, as the debugger left it.
+     */
+    if (c->step_left) {
+        cpu_single_step(c->cpu, 0);
+        c->step_left = 0;
+    }
+    if (runstate_is_running() && cpu_is_stopped(c->cpu)) {
+        c->stop.valid = false;
+        cpu_resume(c->cpu);
+    }
+}
+
+mcd_return_et mcd_resume(McdCore *origin, GPtrArray *cores)
+{
+    if (!runstate_is_running()) {
+        if (runstate_needs_reset()) {
+            return mcd_fail(origin, MCD_ERR_GENERAL, "the machine is %s: "
+                            "reset it first", RunState_str(runstate_get()));
+        }
+        /* Our own resume: the cores left stopped keep their reasons. */
+        mcd_server.resuming = true;
+        vm_prepare_start(false);
+        mcd_server.resuming = false;
+    }
+    for (guint i = 0; i < cores->len; i++) {
+        McdCore *c = g_ptr_array_index(cores, i);
+
+        if (!cpu_is_stopped(c->cpu) && !c->cpu->stop) {
+            continue;
+        }
+        c->stop.valid = false;
+        /* Going on from a breakpoint: step over it first. */
+        if (!c->step_left && c->trigs && mcd_trig_at_pc(c, mcd_pc(c))) {
+            c->step_left = 1;
+            c->step_over = true;
+            c->steps_done = 0;
+            cpu_single_step(c->cpu, MCD_SSTEP_FLAGS);
+        }
+        cpu_resume(c->cpu);
+    }
+    qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
+    return MCD_RET_ACT_NONE;
+}
+
+/* The cores an operation on @c acts on: @c, or all global ones. */
+static GPtrArray *mcd_cores_for(McdCore *c, bool global, bool open_only)
+{
+    GPtrArray *cores = g_ptr_array_new();
+
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *o = &mcd_server.cores[i];
+
+        if (o == c || (global && o->global && (o->uid || !open_only))) {
+            g_ptr_array_add(cores, o);
+        }
+    }
+    return cores;
+}
 
 mcd_return_et mcd_run_f(const mcd_core_st *core, mcd_bool_t global)
 {
-    return mcd_core_unimplemented(core, "run control");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+    g_autoptr(GPtrArray) cores = NULL;
+
+    if (ret) {
+        return ret;
+    }
+    cores = mcd_cores_for(c, global, false);
+    ret = mcd_resume(c, cores);
+    return ret ? ret : mcd_ok(c);
 }
 
 mcd_return_et mcd_stop_f(const mcd_core_st *core, mcd_bool_t global)
 {
-    return mcd_core_unimplemented(core, "run control");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    if (global) {
+        mcd_stop_global(c, "stopped by the debugger (global stop)");
+    } else {
+        mcd_stop_core(c, "stopped by the debugger");
+        mcd_freeze_if_idle();
+    }
+    return mcd_ok(c);
 }
 
 mcd_return_et mcd_run_until_f(const mcd_core_st *core, mcd_bool_t global,
-                              mcd_bool_t absolute_time, uint64_t run_until_time)
+                              mcd_bool_t absolute_time,
+                              uint64_t run_until_time)
 {
-    return mcd_core_unimplemented(core, "running until a time");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    uint64_t ns = run_until_time / 1000;
+    int64_t deadline;
+
+    if (ret) {
+        return ret;
+    }
+    if (ns > INT64_MAX - now) {
+        return mcd_fail(c, MCD_ERR_PARAM, "%" PRIu64 " ps is too far ahead",
+                        run_until_time);
+    }
+    /* Time is QEMU's virtual clock, in picoseconds since start-up. */
+    deadline = absolute_time ? ns : now + ns;
+    if (deadline <= now) {
+        return mcd_fail(c, MCD_ERR_PARAM, "%" PRIu64 " ps has passed: the "
+                        "time is %" PRId64 " ps", run_until_time, now * 1000);
+    }
+    mcd_server.until_core = c->id;
+    mcd_server.until_global = global;
+    timer_mod(mcd_server.until, deadline);
+    return mcd_run_f(core, global);
 }
 
 mcd_return_et mcd_qry_current_time_f(const mcd_core_st *core,
                                      uint64_t *current_time)
 {
-    return mcd_core_unimplemented(core, "a target time base");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    if (!current_time) {
+        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
+    }
+    *current_time = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) * 1000;
+    return mcd_ok(c);
+}
+
+/* Wait, in a coroutine, until none of @cores is stepping any more. */
+static bool coroutine_fn mcd_step_wait(GPtrArray *cores, int64_t timeout_ns)
+{
+    int64_t deadline = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + timeout_ns;
+    QemuCoSleep w = { 0 };
+
+    for (;;) {
+        bool stepping = false;
+        int64_t left = deadline - qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+
+        for (guint i = 0; i < cores->len; i++) {
+            McdCore *c = g_ptr_array_index(cores, i);
+
+            stepping |= c->step_left || mcd_core_running(c);
+        }
+        if (!stepping) {
+            return true;
+        }
+        if (left <= 0 || mcd_server.aborting) {
+            return false;
+        }
+        mcd_server.waiter = &w;
+        qemu_co_sleep_ns_wakeable(&w, QEMU_CLOCK_REALTIME, left);
+        mcd_server.waiter = NULL;
+    }
 }
 
 mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
                          mcd_core_step_type_et step_type, uint32_t n_steps)
 {
-    return mcd_core_unimplemented(core, "stepping");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+    g_autoptr(GPtrArray) cores = NULL;
+
+    if (ret) {
+        return ret;
+    }
+    if (step_type != MCD_CORE_STEP_TYPE_INSTR) {
+        return mcd_fail(c, MCD_ERR_FN_UNIMPLEMENTED, "step type %" PRIu32
+                        ": QEMU does not model cycles; step instructions",
+                        (uint32_t)step_type);
+    }
+    cores = mcd_cores_for(c, global, true);
+    for (guint i = 0; i < cores->len; i++) {
+        McdCore *o = g_ptr_array_index(cores, i);
+
+        if (mcd_core_running(o)) {
+            return mcd_fail(c, MCD_ERR_GENERAL, "core %" PRIu32 " is running:"
+                            " stop it before stepping", o->id);
+        }
+    }
+    if (!n_steps) {
+        return mcd_ok(c);
+    }
+    for (guint i = 0; i < cores->len; i++) {
+        McdCore *o = g_ptr_array_index(cores, i);
+
+        o->step_left = n_steps;
+        o->steps_done = 0;
+        o->step_over = false;
+        cpu_single_step(o->cpu, MCD_SSTEP_FLAGS);
+    }
+    ret = mcd_resume(c, cores);
+    if (ret) {
+        return ret;
+    }
+    /*
+     * MCD's step blocks until the steps are done.  In the MCD monitor this
+     * runs in a coroutine, which waits without blocking the main loop.
+     */
+    if (qemu_in_coroutine() &&
+        !mcd_step_wait(cores, MCD_STEP_TIMEOUT_NS + n_steps * 10000LL)) {
+        uint32_t done = c->steps_done;
+
+        for (guint i = 0; i < cores->len; i++) {
+            mcd_stop_core(g_ptr_array_index(cores, i),
+                         "stopped: the step did not complete");
+        }
+        mcd_freeze_if_idle();
+        return mcd_fail(c, MCD_ERR_GENERAL, "the step did not complete after"
+                        " %" PRIu32 " of %" PRIu32 " instructions (waiting "
+                        "for an interrupt?); the core is stopped at 0x%"
+                        VADDR_PRIx, done, n_steps, mcd_pc(c));
+    }
+    return mcd_ok(c);
 }
 
 mcd_return_et mcd_set_global_f(const mcd_core_st *core, mcd_bool_t enable)
 {
-    return mcd_core_unimplemented(core, "run control");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    c->global = enable;
+    return mcd_ok(c);
 }
 
-mcd_return_et mcd_qry_state_f(const mcd_core_st *core, mcd_core_state_st *state)
+mcd_return_et mcd_qry_state_f(const mcd_core_st *core,
+                              mcd_core_state_st *state)
 {
-    return mcd_core_unimplemented(core, "core state");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+
+    if (ret) {
+        return ret;
+    }
+    if (!state) {
+        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
+    }
+    *state = (mcd_core_state_st) {
+        .event = c->stopped_event ? MCD_CORE_EVENT_STOPPED : 0,
+    };
+    c->stopped_event = false;
+    if (!mcd_core_running(c)) {
+        /* Stopped cores are under debug control: accesses work. */
+        state->state = MCD_CORE_STATE_DEBUG;
+        state->trig_id = c->stop.trig_id;
+        mcd_strcpy(state->stop_str, c->stop.valid ? c->stop.str : "stopped");
+        snprintf(state->info_str, sizeof(state->info_str),
+                 "stopped at 0x%" VADDR_PRIx, mcd_pc(c));
+    } else if (c->cpu->halted) {
+        state->state = MCD_CORE_STATE_HALTED;
+        mcd_strcpy(state->info_str, "waiting for an interrupt");
+    } else {
+        state->state = MCD_CORE_STATE_RUNNING;
+        mcd_strcpy(state->info_str, "running");
+    }
+    return mcd_ok(c);
 }
 
 mcd_return_et mcd_execute_command_f(const mcd_core_st *core,
@@ -52,5 +622,29 @@ mcd_return_et mcd_execute_command_f(const mcd_core_st *core,
                                     uint32_t result_string_size,
                                     mcd_char_t *result_string)
 {
-    return mcd_core_unimplemented(core, "command strings");
+    McdCore *c;
+    mcd_return_et ret = mcd_core_lookup(core, &c);
+    g_autofree char *out = NULL;
+    Error *err = NULL;
+
+    if (ret) {
+        return ret;
+    }
+    if (!command_string || !result_string || !result_string_size) {
+        return mcd_fail(c, MCD_ERR_PARAM, "no command or result buffer");
+    }
+    /* Commands are QEMU monitor (HMP) commands, run for this core. */
+    out = qmp_human_monitor_command(command_string, true,
+                                    c->cpu->cpu_index, &err);
+    if (err) {
+        ret = mcd_fail(c, MCD_ERR_GENERAL, "%s", error_get_pretty(err));
+        error_free(err);
+        return ret;
+    }
+    if (strlen(out) >= result_string_size) {
+        return mcd_fail(c, MCD_ERR_RESULT_TOO_LONG, "the result has %zu "
+                        "characters", strlen(out));
+    }
+    strcpy(result_string, out);
+    return mcd_ok(c);
 }

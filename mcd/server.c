@@ -160,7 +160,16 @@ void mcd_exit_f(void)
 
 void mcd_server_client_gone(void)
 {
+    mcd_server.aborting = false;
     mcd_exit_f();
+}
+
+void mcd_server_abort_wait(void)
+{
+    mcd_server.aborting = true;
+    if (mcd_server.waiter) {
+        qemu_co_sleep_wake(mcd_server.waiter);
+    }
 }
 
 static void mcd_fill_system(mcd_core_con_info_st *info)
@@ -207,6 +216,7 @@ static void mcd_cores_create(void)
         mcd_server.cores[n++].cpu = cpu;
     }
     mcd_cores_init();
+    mcd_runctl_open();
 }
 
 mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,
@@ -258,6 +268,7 @@ mcd_return_et mcd_close_server_f(const mcd_server_st *server)
             mcd_close_core_f(&mcd_server.cores[i].handle);
         }
     }
+    mcd_runctl_close();
     g_clear_pointer(&mcd_server.cores, g_free);
     mcd_server.num_cores = 0;
     g_clear_pointer(&mcd_server.config_string, g_free);

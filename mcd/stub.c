@@ -1184,9 +1184,10 @@ MCDQryCurrentTimeResult *qmp_mcd_qry_current_time(uint32_t core_uid,
     return res;
 }
 
-MCDStepResult *qmp_mcd_step(uint32_t core_uid, bool global,
-                            uint32_t step_type, uint32_t n_steps,
-                            Error **errp)
+/* A coroutine: mcd_step_f() waits there until the steps are done. */
+MCDStepResult *coroutine_fn qmp_mcd_step(uint32_t core_uid, bool global,
+                                         uint32_t step_type,
+                                         uint32_t n_steps, Error **errp)
 {
     MCDStepResult *res = g_new0(MCDStepResult, 1);
     const mcd_core_st *core;
