@@ -132,6 +132,7 @@ typedef struct McdServer {
     QEMUTimer *until;           /* for mcd_run_until_f() */
     uint32_t until_core;
     bool until_global;
+    bool until_fired;
     bool resuming;              /* our own vm_prepare_start() */
     uint32_t stop_global_core;  /* 1 + core whose trigger stops all */
     QemuCoSleep *waiter;        /* a step waiting to finish */

@@ -286,8 +286,13 @@ void mcd_stopped_by_reset(McdCore *c)
 }
 
 /* Main loop side of mcd_debug_event(). */
+static void mcd_until_reached(void);
+
 static void mcd_event_bh(void *opaque)
 {
+    if (mcd_server.until_fired) {
+        mcd_until_reached();
+    }
     if (mcd_server.stop_global_core) {
         McdCore *c = &mcd_server.cores[mcd_server.stop_global_core - 1];
         g_autofree char *why = g_strdup_printf("stopped with core %" PRIu32
@@ -302,18 +307,28 @@ static void mcd_event_bh(void *opaque)
     }
 }
 
+/*
+ * A virtual clock timer cannot stop the machine itself: stopping waits
+ * for the running timers to finish.  Leave it to the bottom half.
+ */
 static void mcd_until_timer(void *opaque)
+{
+    mcd_server.until_fired = true;
+    qemu_bh_schedule(mcd_server.bh);
+}
+
+static void mcd_until_reached(void)
 {
     McdCore *c = &mcd_server.cores[mcd_server.until_core];
     g_autofree char *why =
         g_strdup_printf("run-until time reached (%" PRId64 " ps)",
                         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) * 1000);
 
+    mcd_server.until_fired = false;
     if (mcd_server.until_global) {
         mcd_stop_global(c, why);
     } else {
         mcd_stop_core(c, why);
-        mcd_freeze_if_idle();
     }
 }
 
@@ -535,6 +550,12 @@ mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
             return mcd_fail(c, MCD_ERR_GENERAL, "core %" PRIu32 " is running:"
                             " stop it before stepping", o->id);
         }
+        /* It would not execute an instruction before an interrupt. */
+        if (o->cpu->halted) {
+            return mcd_fail(c, MCD_ERR_GENERAL, "core %" PRIu32 " is halted "
+                            "(waiting for an interrupt or powered off): it "
+                            "cannot step", o->id);
+        }
     }
     if (!n_steps) {
         return mcd_ok(c);
@@ -609,7 +630,8 @@ mcd_return_et mcd_qry_state_f(const mcd_core_st *core,
                  "stopped at 0x%" VADDR_PRIx, mcd_pc(c));
     } else if (c->cpu->halted) {
         state->state = MCD_CORE_STATE_HALTED;
-        mcd_strcpy(state->info_str, "waiting for an interrupt");
+        mcd_strcpy(state->info_str, "halted: waiting for an interrupt, or "
+                   "powered off");
     } else {
         state->state = MCD_CORE_STATE_RUNNING;
         mcd_strcpy(state->info_str, "running");

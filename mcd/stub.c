@@ -261,7 +261,7 @@ MCDQryServerConfigResult *qmp_mcd_qry_server_config(uint32_t server_uid,
     MCDQryServerConfigResult *res = g_new0(MCDQryServerConfigResult, 1);
     g_autofree char *buf = NULL;
 
-    max_len = MIN(max_len, MCD_INFO_STR_LEN);
+    max_len = MIN(max_len, MCD_MAX_PAYLOAD);
     buf = max_len ? g_malloc0(max_len) : NULL;
     res->return_status = mcd_qry_server_config_f(stub_server(server_uid),
                                                  &max_len, buf);

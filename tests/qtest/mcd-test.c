@@ -449,5 +449,6 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/refusals", test_refusals);
     qtest_add_func("/mcd/disconnect", test_disconnect);
     mcd_access_tests_register();
+    mcd_runctl_tests_register();
     return g_test_run();
 }

@@ -11,5 +11,7 @@
 
 /* mcd-test-access.c: memory spaces, registers, transaction lists */
 void mcd_access_tests_register(void);
+/* mcd-test-runctl.c: run control, triggers, reset, multi-core */
+void mcd_runctl_tests_register(void);
 
 #endif

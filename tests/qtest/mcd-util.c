@@ -201,6 +201,31 @@ QDict *mcd_ret(MCDTest *t, const char *fmt, ...)
     return ret;
 }
 
+QDict *mcd_ret_text(MCDTest *t, const char *json)
+{
+    g_autoptr(GString) line = g_string_new(json);
+
+    /* Requests are lines: the test's text must not break them. */
+    g_assert_null(strchr(json, '\n'));
+    for (char *p = line->str; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    g_string_append_c(line, '\n');
+    mcd_send_raw(t, line->str);
+    {
+        g_autofree char *ans = mcd_recv_line(t);
+        QDict *rsp, *ret;
+
+        g_assert_nonnull(ans);
+        rsp = qobject_to(QDict, qobject_from_json(ans, &error_abort));
+        g_assert(qdict_haskey(rsp, "return"));
+        ret = qdict_get_qdict(rsp, "return");
+        qobject_ref(ret);
+        qobject_unref(rsp);
+        return ret;
+    }
+}
+
 uint64_t mcd_get_u64(QDict *d, const char *key)
 {
     return qnum_get_uint(qobject_to(QNum, qdict_get(d, key)));

@@ -56,6 +56,9 @@ QDict *mcd_ret(MCDTest *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* An unsigned member of any size (qdict_get_int() stops at INT64_MAX). */
 uint64_t mcd_get_u64(QDict *d, const char *key);
 
+/* As mcd_ret(), for a request given as JSON text (single quotes allowed). */
+QDict *mcd_ret_text(MCDTest *t, const char *json);
+
 /* Return status of an answer's "return" member. */
 uint32_t mcd_status(QDict *ret);
 
