@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # QEMU with the MCD debug server: fetch, patch, build, run and test.
-#   make run     build, then start a halted aarch64 virt machine with MCD
+#   make run     build, start the demo guest halted with MCD on
+#                127.0.0.1:1235 and attach the mcd debugger to it
 #   make check   build, then run every MCD test
 #   make bench   build, then measure latency and throughput
 
@@ -24,6 +25,11 @@ configure: prepare
 build: configure
 	@ninja -C $(QEMU_BUILD)
 	@bash mk/firmware.sh $(B)
+	@$(MAKE) --no-print-directory -C contrib/mcd-client O=$(B)/mcd-client \
+		QEMU_DIR=$(QEMU_BUILD)
+	@$(MAKE) --no-print-directory -C contrib/mcd-cli O=$(B)/mcd-cli \
+		MCD_CLIENT_LIB=$(B)/mcd-client
+	@$(MAKE) --no-print-directory -C contrib/mcd-demo O=$(B)/mcd-demo
 
 run: build
 	@bash mk/run.sh $(B)

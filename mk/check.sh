@@ -9,6 +9,7 @@
 set -uo pipefail
 
 B=$(realpath -m "$1")
+cd "$(dirname "$0")/.."
 QB=$B/qemu-build
 LOG=$B/check-logs
 TARGETS=${MCD_TEST_TARGETS:-aarch64 arm riscv64 i386}
@@ -42,6 +43,14 @@ for arch in $TARGETS; do
     run "mcd-test-$arch" env QTEST_QEMU_BINARY="$QB/qemu-system-$arch" \
         "$QB/tests/qtest/mcd-test" --tap -k
 done
+
+run mcd-client-unit env MCD_CLIENT_LIB="$B/mcd-client/libmcd_client.so" \
+    "$B/mcd-client/test-unit"
+run mcd-client-e2e env QEMU_DIR="$QB" "$B/mcd-client/test-e2e"
+run mcd-client-exports sh contrib/mcd-client/tests/check-exports.sh \
+    "$B/mcd-client/libmcd_client.so" mcd/mcd_api.h
+run mcd-cli env MCD="$B/mcd-cli/mcd" QEMU_DIR="$QB" DEMO_DIR="$B/mcd-demo" \
+    sh contrib/mcd-cli/tests/run-tests.sh
 
 echo
 [ ${#failed[@]} -eq 0 ] || echo "failed suites: ${failed[*]} (logs in $LOG)"
