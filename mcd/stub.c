@@ -1043,7 +1043,7 @@ static mcd_return_et txlist_check(McdCore *core, const MCDTxlist *q)
     return mcd_txlist_limits(core, n, bytes);
 }
 
-static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl)
+static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl, bool hex)
 {
     MCDTxlist *q = g_new0(MCDTxlist, 1);
     MCDTxList **tail = &q->tx;
@@ -1054,6 +1054,8 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl)
         const mcd_tx_st *tx = &tl->tx[i];
         MCDTx *t = g_new0(MCDTx, 1);
         uint8List **data = &t->data;
+        /* Only what was read comes back; a write is not echoed. */
+        uint32_t n = mcd_tx_reads(tx->access_type) ? tx->num_bytes_ok : 0;
 
         *t = (MCDTx) {
             .addr = addr_to_qapi(&tx->addr),
@@ -1064,15 +1066,47 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl)
             .num_bytes = tx->num_bytes,
             .num_bytes_ok = tx->num_bytes_ok,
         };
-        /* Only what was read comes back; a write is not echoed. */
-        if (mcd_tx_reads(tx->access_type)) {
-            for (uint32_t j = 0; j < tx->num_bytes_ok; j++) {
+        if (hex) {
+            static const char digit[] = "0123456789abcdef";
+
+            t->data_hex = g_malloc(2 * n + 1);
+            for (uint32_t j = 0; j < n; j++) {
+                t->data_hex[2 * j] = digit[tx->data[j] >> 4];
+                t->data_hex[2 * j + 1] = digit[tx->data[j] & 15];
+            }
+            t->data_hex[2 * n] = '\0';
+        } else {
+            for (uint32_t j = 0; j < n; j++) {
                 QAPI_LIST_APPEND(data, tx->data[j]);
             }
         }
         QAPI_LIST_APPEND(tail, t);
     }
     return q;
+}
+
+/* The bytes a transaction carries, from data-hex or data; their number. */
+static uint32_t tx_data_from_qapi(const MCDTx *t, uint8_t *p, bool *bad)
+{
+    uint32_t j = 0;
+
+    if (t->data_hex) {
+        size_t len = strlen(t->data_hex);
+
+        *bad = len % 2 != 0;
+        for (; j < t->num_bytes && 2 * j + 1 < len && !*bad; j++) {
+            int hi = g_ascii_xdigit_value(t->data_hex[2 * j]);
+            int lo = g_ascii_xdigit_value(t->data_hex[2 * j + 1]);
+
+            *bad = hi < 0 || lo < 0;
+            p[j] = hi << 4 | lo;
+        }
+        return j;
+    }
+    for (uint8List *d = t->data; d && j < t->num_bytes; d = d->next) {
+        p[j++] = d->value;
+    }
+    return j;
 }
 
 MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
@@ -1088,6 +1122,7 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
     uint8_t *p;
     uint32_t i;
     size_t bytes = 0;
+    bool hex = false;
 
     if (!stub_core(core_uid, &core, &res->return_status)) {
         return res;
@@ -1098,12 +1133,14 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
     }
     for (l = txlist->tx; l; l = l->next) {
         bytes += l->value->num_bytes;
+        hex |= l->value->data_hex != NULL;
     }
     tx = g_new0(mcd_tx_st, txlist->num_tx);
     p = buf = g_malloc0(bytes ?: 1);
     for (l = txlist->tx, i = 0; l; l = l->next, i++) {
         const MCDTx *t = l->value;
-        uint32_t j = 0;
+        bool bad = false;
+        uint32_t j = tx_data_from_qapi(t, p, &bad);
 
         tx[i] = (mcd_tx_st) {
             .access_type = t->access_type,
@@ -1114,14 +1151,13 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
             .num_bytes = t->num_bytes,
         };
         addr_from_qapi(&tx[i].addr, t->addr);
-        for (uint8List *d = t->data; d && j < t->num_bytes; d = d->next) {
-            p[j++] = d->value;
-        }
-        if (j < t->num_bytes && mcd_tx_writes(t->access_type)) {
+        if (bad || (j < t->num_bytes && mcd_tx_writes(t->access_type))) {
             res->return_status = mcd_fail(core->instance, MCD_ERR_PARAM,
                                           "transaction %" PRIu32 " writes %"
-                                          PRIu32 " bytes but carries %"
-                                          PRIu32, i, t->num_bytes, j);
+                                          PRIu32 " bytes but carries %s%"
+                                          PRIu32, i, t->num_bytes,
+                                          bad ? "malformed hex after " : "",
+                                          j);
             return res;
         }
         p += t->num_bytes;
@@ -1129,7 +1165,7 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
     tl = (mcd_txlist_st) { .tx = tx, .num_tx = txlist->num_tx };
     res->return_status = mcd_execute_txlist_f(core, &tl);
     /* Partial results count too: num-tx-ok and num-bytes-ok tell. */
-    res->txlist = txlist_to_qapi(&tl);
+    res->txlist = txlist_to_qapi(&tl, hex);
     return res;
 }
 

@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "qobject/qlist.h"
 #include "qobject/qnum.h"
 #include "qobject/qjson.h"
@@ -425,6 +426,59 @@ static void test_secure_memory(void)
     mcd_test_stop(t);
 }
 
+/* The hex extension carries the same bytes, both ways. */
+static void test_data_hex(void)
+{
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    uint8_t buf[4];
+    uint32_t core, phys;
+    QDict *r, *tx;
+
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+
+    tx = mcd_tx(phys, a->ram, MCD_TX_AT_W, 0, NULL, 4);
+    qdict_put_str(tx, "data-hex", "deadBEEF");
+    r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                " {'core-uid': %u, 'txlist': {'tx': [%p], 'num-tx': 1,"
+                " 'num-tx-ok': 0}}}", core, tx);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    mcd_read(t, core, phys, a->ram, buf, 4);
+    g_assert_cmphex(ldl_be_p(buf), ==, 0xdeadbeef);
+
+    tx = mcd_tx(phys, a->ram, MCD_TX_AT_R, 0, NULL, 0);
+    qdict_put_int(tx, "num-bytes", 4);
+    qdict_put_str(tx, "data-hex", "");
+    r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                " {'core-uid': %u, 'txlist': {'tx': [%p], 'num-tx': 1,"
+                " 'num-tx-ok': 0}}}", core, tx);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    {
+        QDict *ans = qobject_to(QDict, qlist_peek(
+            qdict_get_qlist(qdict_get_qdict(r, "txlist"), "tx")));
+
+        g_assert_cmpstr(qdict_get_str(ans, "data-hex"), ==, "deadbeef");
+        g_assert_cmpint(qlist_size(qdict_get_qlist(ans, "data")), ==, 0);
+    }
+    qobject_unref(r);
+
+    tx = mcd_tx(phys, a->ram, MCD_TX_AT_W, 0, NULL, 0);
+    qdict_put_int(tx, "num-bytes", 2);
+    qdict_put_str(tx, "data-hex", "zz00");
+    r = mcd_ret(t, "{'execute': 'mcd-execute-txlist', 'arguments':"
+                " {'core-uid': %u, 'txlist': {'tx': [%p], 'num-tx': 1,"
+                " 'num-tx-ok': 0}}}", core, tx);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    qobject_unref(r);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+    mcd_read(t, core, phys, a->ram, buf, 4);
+    g_assert_cmphex(ldl_be_p(buf), ==, 0xdeadbeef);
+    mcd_test_stop(t);
+}
+
 /* Requests over the payload limits are refused; answers fit 64 KiB. */
 static void test_payload_limits(void)
 {
@@ -680,6 +734,7 @@ void mcd_access_tests_register(void)
     qtest_add_func("/mcd/access/registers", test_registers);
     qtest_add_func("/mcd/access/txlist", test_txlist);
     qtest_add_func("/mcd/access/secure-memory", test_secure_memory);
+    qtest_add_func("/mcd/access/data-hex", test_data_hex);
     qtest_add_func("/mcd/access/payload-limits", test_payload_limits);
     qtest_add_func("/mcd/access/running-guest", test_running_guest);
     qtest_add_func("/mcd/access/gdb-agrees", test_gdb_agrees);
