@@ -447,7 +447,7 @@ static void test_data_hex(void)
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
     qobject_unref(r);
     mcd_read(t, core, phys, a->ram, buf, 4);
-    g_assert_cmphex(ldl_be_p(buf), ==, 0xdeadbeef);
+    g_assert_cmphex((uint32_t)ldl_be_p(buf), ==, 0xdeadbeef);
 
     tx = mcd_tx(phys, a->ram, MCD_TX_AT_R, 0, NULL, 0);
     qdict_put_int(tx, "num-bytes", 4);
@@ -475,7 +475,7 @@ static void test_data_hex(void)
     qobject_unref(r);
     mcd_assert_error(t, core, MCD_ERR_PARAM);
     mcd_read(t, core, phys, a->ram, buf, 4);
-    g_assert_cmphex(ldl_be_p(buf), ==, 0xdeadbeef);
+    g_assert_cmphex((uint32_t)ldl_be_p(buf), ==, 0xdeadbeef);
     mcd_test_stop(t);
 }
 
