@@ -45,7 +45,8 @@ static void mcd_add_space(McdCore *c, McdSpaceKind kind, int asidx,
         .secure_attrs = secure_attrs,
         .info = {
             .mem_space_id = c->spaces->len + 1,
-            .mem_type = kind_type[kind] | (secure ? MCD_MEM_SPACE_IS_SECURE : 0),
+            .mem_type = kind_type[kind] |
+                        (secure ? MCD_MEM_SPACE_IS_SECURE : 0),
             .bits_per_mau = 8,
             .invariance = 1,
             .endian = mcd_target_endian(),

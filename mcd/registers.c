@@ -63,12 +63,10 @@ static GHashTable *mcd_feature_sizes(const GDBFeature *feature)
 static const char *mcd_feature_short_name(const GDBFeature *feature)
 {
     const char *name = feature->name ?: feature->xmlname;
-    const char *p;
+    const char *p = g_str_has_prefix(name, "org.") ? strstr(name, ".gdb.") :
+                                                     NULL;
 
-    if ((p = g_str_has_prefix(name, "org.") ? strstr(name, ".gdb.") : NULL)) {
-        return p + strlen(".gdb.");
-    }
-    return name;
+    return p ? p + strlen(".gdb.") : name;
 }
 
 static void mcd_add_groups(McdCore *c, const GDBFeature *feature,

@@ -4,9 +4,9 @@
  *
  * mcd_check_abi_layout() compares the types of mcd/mcd_api.h with the sizes,
  * alignments and member offsets produced by the published SPRINT MCD API 1.1
- * header on x86_64 Linux (an LP64 host).  Those numbers are hard-coded below; they were
- * measured by compiling the published header and are only valid for that
- * host, so on any other host the check does nothing.
+ * header on x86_64 Linux (an LP64 host).  Those numbers are hard-coded
+ * below; they were measured by compiling the published header and are only
+ * valid for that host, so on any other host the check does nothing.
  *
  * Include "qemu/osdep.h" (or <glib.h> and <stddef.h>) before this file.
  */

@@ -614,8 +614,8 @@ static GByteArray *from_hex(const char *hex)
     GByteArray *b = g_byte_array_new();
 
     for (; hex[0] && hex[1]; hex += 2) {
-        char byte[3] = { hex[0], hex[1], 0 };
-        uint8_t v = strtoul(byte, NULL, 16);
+        uint8_t v = g_ascii_xdigit_value(hex[0]) << 4 |
+                    g_ascii_xdigit_value(hex[1]);
 
         g_byte_array_append(b, &v, 1);
     }
