@@ -190,13 +190,10 @@ mcd_return_et mcd_qry_max_payload_size_f(const mcd_core_st *core,
                                          uint32_t *max_payload)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
+    mcd_return_et ret = mcd_core_lookup_out(core, max_payload, &c);
 
     if (ret) {
         return ret;
-    }
-    if (!max_payload) {
-        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
     *max_payload = MCD_MAX_PAYLOAD;
     return mcd_ok(c);

@@ -168,6 +168,10 @@ mcd_return_et mcd_core_unimplemented(const mcd_core_st *handle,
  */
 mcd_return_et mcd_core_lookup(const mcd_core_st *handle, McdCore **core);
 
+/* As mcd_core_lookup(), and also refuse a NULL result buffer @out. */
+mcd_return_et mcd_core_lookup_out(const mcd_core_st *handle, const void *out,
+                                  McdCore **core);
+
 /* The open core or server with wire handle @uid, NULL if none. */
 const mcd_core_st *mcd_core_by_uid(uint32_t uid);
 const mcd_server_st *mcd_server_by_uid(uint32_t uid);

@@ -30,13 +30,10 @@ mcd_return_et mcd_qry_rst_classes_f(const mcd_core_st *core,
                                     uint32_t *rst_class_vector)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
+    mcd_return_et ret = mcd_core_lookup_out(core, rst_class_vector, &c);
 
     if (ret) {
         return ret;
-    }
-    if (!rst_class_vector) {
-        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
     *rst_class_vector = BIT(MCD_RST_SYSTEM) | BIT(MCD_RST_CORE);
     return mcd_ok(c);

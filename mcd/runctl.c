@@ -488,13 +488,10 @@ mcd_return_et mcd_qry_current_time_f(const mcd_core_st *core,
                                      uint64_t *current_time)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
+    mcd_return_et ret = mcd_core_lookup_out(core, current_time, &c);
 
     if (ret) {
         return ret;
-    }
-    if (!current_time) {
-        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
     *current_time = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) * 1000;
     return mcd_ok(c);
@@ -609,13 +606,10 @@ mcd_return_et mcd_qry_state_f(const mcd_core_st *core,
                               mcd_core_state_st *state)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
+    mcd_return_et ret = mcd_core_lookup_out(core, state, &c);
 
     if (ret) {
         return ret;
-    }
-    if (!state) {
-        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
     *state = (mcd_core_state_st) {
         .event = c->stopped_event ? MCD_CORE_EVENT_STOPPED : 0,

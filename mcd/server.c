@@ -97,6 +97,17 @@ mcd_return_et mcd_core_lookup(const mcd_core_st *handle, McdCore **core)
     return MCD_RET_ACT_NONE;
 }
 
+mcd_return_et mcd_core_lookup_out(const mcd_core_st *handle, const void *out,
+                                  McdCore **core)
+{
+    mcd_return_et ret = mcd_core_lookup(handle, core);
+
+    if (!ret && !out) {
+        ret = mcd_fail(*core, MCD_ERR_PARAM, "no result buffer given");
+    }
+    return ret;
+}
+
 mcd_return_et mcd_core_unimplemented(const mcd_core_st *handle,
                                      const char *what)
 {

@@ -133,13 +133,10 @@ mcd_return_et mcd_qry_trig_info_f(const mcd_core_st *core,
                                   mcd_trig_info_st *trig_info)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
+    mcd_return_et ret = mcd_core_lookup_out(core, trig_info, &c);
 
     if (ret) {
         return ret;
-    }
-    if (!trig_info) {
-        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
     *trig_info = (mcd_trig_info_st) {
         .type = MCD_TRIG_TYPE_IP | MCD_TRIG_TYPE_READ | MCD_TRIG_TYPE_WRITE |
@@ -392,13 +389,10 @@ mcd_return_et mcd_qry_trig_set_state_f(const mcd_core_st *core,
                                        mcd_trig_set_state_st *trig_state)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
+    mcd_return_et ret = mcd_core_lookup_out(core, trig_state, &c);
 
     if (ret) {
         return ret;
-    }
-    if (!trig_state) {
-        return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
     /* No state machine, trigger bus, trace or analysis to report on. */
     *trig_state = (mcd_trig_set_state_st) { .active = c->trigs->len > 0 };

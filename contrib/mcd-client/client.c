@@ -1546,6 +1546,7 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
         JsonArray *a = json_array_new();
         uint32_t ok = 0;
 
+        /* Data goes as data-hex, so the answer brings it as hex too. */
         for (uint32_t j = 0; j < req->count; j++) {
             json_array_add_object_element(
                 a, mcdc_tx_to_json(&txlist->tx[p[j].tx], p[j].offset,

@@ -13,6 +13,13 @@
  * QEMU's input visitor accepts for uint64 arguments; on the way back
  * json-glib wraps unsigned numbers the same way, and the cast to
  * uint64_t restores them exactly.
+ *
+ * Transaction data: QEMU's MCD server takes and gives the bytes of a
+ * transaction as "data-hex", two hex digits per byte, when a request
+ * asks for it (qapi/mcd.json, MCDTx); a number per byte costs it about
+ * ten times as much.  Every transaction sent carries "data-hex" and an
+ * empty "data", so the answer carries its bytes as hex too; an answer
+ * without "data-hex" is read from "data".
  */
 
 #include <string.h>
@@ -817,6 +824,56 @@ bool mcdc_bytes_from_json(JsonArray *a, uint8_t *buf, size_t max,
     return true;
 }
 
+char *mcdc_hex_encode(const uint8_t *buf, size_t len)
+{
+    static const char digit[] = "0123456789abcdef";
+    char *hex = g_malloc(2 * len + 1);
+
+    for (size_t i = 0; i < len; i++) {
+        hex[2 * i] = digit[buf[i] >> 4];
+        hex[2 * i + 1] = digit[buf[i] & 15];
+    }
+    hex[2 * len] = '\0';
+    return hex;
+}
+
+/* The value of a character known to be a hex digit. */
+static inline uint8_t xdigit(char c)
+{
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+bool mcdc_hex_decode(const char *hex, uint8_t *buf, size_t max, size_t *len,
+                     McdcFailure *f)
+{
+    size_t n = strlen(hex);
+    size_t good = strspn(hex, "0123456789abcdefABCDEF");
+
+    /* Checked first, so that a malformed answer leaves @buf alone. */
+    if (good < n) {
+        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: data-hex has "
+                  "'%c' (0x%02x) where a hex digit belongs (character %zu)",
+                  g_ascii_isprint(hex[good]) ? hex[good] : '?',
+                  (uint8_t)hex[good], good);
+        return false;
+    }
+    if (n % 2) {
+        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: data-hex has an "
+                  "odd number of digits (%zu)", n);
+        return false;
+    }
+    if (n / 2 > max) {
+        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: %zu data bytes "
+                  "where at most %zu fit", n / 2, max);
+        return false;
+    }
+    for (size_t i = 0; i < n / 2; i++) {
+        buf[i] = xdigit(hex[2 * i]) << 4 | xdigit(hex[2 * i + 1]);
+    }
+    *len = n / 2;
+    return true;
+}
+
 static bool tx_writes(mcd_tx_access_type_et type)
 {
     return type == MCD_TX_AT_W || type == MCD_TX_AT_RW ||
@@ -846,11 +903,18 @@ JsonObject *mcdc_tx_to_json(const mcd_tx_st *tx, uint32_t offset,
     json_object_set_int_member(o, "options", tx->options);
     json_object_set_int_member(o, "access-width", tx->access_width);
     json_object_set_int_member(o, "core-mode", tx->core_mode);
-    /* Only data to be written is worth sending. */
-    json_object_set_array_member(o, "data",
-                                 tx_writes(tx->access_type) && tx->data ?
-                                 mcdc_bytes_to_json(tx->data + offset, len) :
-                                 json_array_new());
+    /*
+     * The bytes go as hex, and only data to be written is worth sending;
+     * a data-hex even when empty makes the answer use hex as well.
+     */
+    json_object_set_array_member(o, "data", json_array_new());
+    if (tx_writes(tx->access_type) && tx->data) {
+        g_autofree char *hex = mcdc_hex_encode(tx->data + offset, len);
+
+        json_object_set_string_member(o, "data-hex", hex);
+    } else {
+        json_object_set_string_member(o, "data-hex", "");
+    }
     json_object_set_int_member(o, "num-bytes", len);
     json_object_set_int_member(o, "num-bytes-ok",
                                whole ? MIN(tx->num_bytes_ok, len) : 0);
@@ -875,8 +939,10 @@ JsonObject *mcdc_txlist_to_json(const mcd_txlist_st *tl)
 bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
 {
     uint32_t num_bytes, ok;
-    JsonArray *data;
+    JsonArray *data = NULL;
+    const char *hex = NULL;
     size_t got = 0;
+    size_t room = tx->data ? tx->num_bytes : 0;
 
     if (!mcdc_get_u32(o, "num-bytes", &num_bytes, f) ||
         !mcdc_get_u32(o, "num-bytes-ok", &ok, f)) {
@@ -888,9 +954,17 @@ bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
                   tx->num_bytes, num_bytes, ok);
         return false;
     }
-    data = mcdc_get_array(o, "data", f);
-    if (!data) {
-        return false;
+    /* Hex if the server sent it, else (an older server) the array. */
+    if (json_object_has_member(o, "data-hex")) {
+        hex = mcdc_get_str(o, "data-hex", f);
+        if (!hex) {
+            return false;
+        }
+    } else {
+        data = mcdc_get_array(o, "data", f);
+        if (!data) {
+            return false;
+        }
     }
     if (tx_reads(tx->access_type)) {
         if (!tx->data && ok) {
@@ -898,7 +972,13 @@ bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
                       "data buffer");
             return false;
         }
-        if (!mcdc_bytes_from_json(data, tx->data, tx->num_bytes, &got, f)) {
+        if (hex) {
+            /* Too few is refused before anything is stored, too. */
+            got = strlen(hex) / 2;
+            if (got >= ok && !mcdc_hex_decode(hex, tx->data, room, &got, f)) {
+                return false;
+            }
+        } else if (!mcdc_bytes_from_json(data, tx->data, room, &got, f)) {
             return false;
         }
         if (got < ok) {

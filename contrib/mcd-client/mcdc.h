@@ -212,20 +212,34 @@ const char *mcdc_get_str(JsonObject *o, const char *name, McdcFailure *f);
 JsonObject *mcdc_get_obj(JsonObject *o, const char *name, McdcFailure *f);
 JsonArray *mcdc_get_array(JsonObject *o, const char *name, McdcFailure *f);
 
-/* Byte buffers travel as arrays of integers. */
+/* Byte buffers travel as arrays of integers (messages, older servers). */
 JsonArray *mcdc_bytes_to_json(const uint8_t *buf, size_t len);
 /* Store at most @max bytes of @a in @buf; *@len gets the count. */
 bool mcdc_bytes_from_json(JsonArray *a, uint8_t *buf, size_t max,
                           size_t *len, McdcFailure *f);
+/* ... or as "data-hex" strings, transaction data; g_free() the result. */
+char *mcdc_hex_encode(const uint8_t *buf, size_t len);
+/*
+ * Store the bytes of @hex (two hex digits per byte, either case), at
+ * most @max, in @buf; *@len gets the count.  Malformed or too long
+ * strings fail with MCD_ERR_CONNECTION and leave @buf alone.
+ */
+bool mcdc_hex_decode(const char *hex, uint8_t *buf, size_t max, size_t *len,
+                     McdcFailure *f);
 
-/* One transaction, or the part [@offset, @offset + @len) of it. */
+/*
+ * One transaction, or the part [@offset, @offset + @len) of it, with
+ * its data as "data-hex" (an empty "data"): the bytes to write, or ""
+ * for a read, so that the answer brings the bytes read as hex.
+ */
 JsonObject *mcdc_tx_to_json(const mcd_tx_st *tx, uint32_t offset,
                             uint32_t len);
 JsonObject *mcdc_txlist_to_json(const mcd_txlist_st *tl);
 /*
  * Read back an answered transaction into @tx, whose data buffer holds
  * tx->num_bytes bytes; the address, type and sizes must be the ones
- * that were sent.
+ * that were sent.  The bytes read come from "data-hex", or from "data"
+ * if the answer has no "data-hex".
  */
 bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f);
 bool mcdc_txlist_from_json(JsonObject *o, mcd_txlist_st *tl, McdcFailure *f);

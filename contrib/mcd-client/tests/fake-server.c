@@ -240,49 +240,137 @@ static uint32_t mem_ok(FakeServer *fs, uint64_t a, uint32_t n)
     return stop - a;
 }
 
+/* The bytes of a transaction's "data", 0 if it has none. */
+static uint32_t data_len(JsonObject *tx)
+{
+    JsonNode *n = json_object_get_member(tx, "data");
+
+    return n && JSON_NODE_HOLDS_ARRAY(n) ?
+           json_array_get_length(json_node_get_array(n)) : 0;
+}
+
+/*
+ * The bytes transaction @tx carries, at most @max, into @buf: from
+ * data-hex if it has one (the extension of QEMU's server, see MCDTx in
+ * qapi/mcd.json), else from data.  Their number; -1 if data-hex is not
+ * a string of hex digit pairs.
+ */
+static int64_t tx_data(JsonObject *tx, uint8_t *buf, uint32_t max)
+{
+    JsonNode *n = json_object_get_member(tx, "data-hex");
+    JsonArray *data;
+    uint32_t j = 0, len;
+
+    if (n) {
+        const char *hex;
+        size_t digits;
+
+        if (!JSON_NODE_HOLDS_VALUE(n) ||
+            json_node_get_value_type(n) != G_TYPE_STRING) {
+            return -1;
+        }
+        hex = json_node_get_string(n);
+        digits = strlen(hex);
+        if (digits % 2) {
+            return -1;
+        }
+        for (; j < digits / 2; j++) {
+            int hi = g_ascii_xdigit_value(hex[2 * j]);
+            int lo = g_ascii_xdigit_value(hex[2 * j + 1]);
+
+            if (hi < 0 || lo < 0) {
+                return -1;
+            }
+            if (j < max) {
+                buf[j] = hi << 4 | lo;
+            }
+        }
+        return MIN(j, max);
+    }
+    len = MIN(data_len(tx), max);
+    data = len ? json_object_get_array_member(tx, "data") : NULL;
+    for (; j < len; j++) {
+        buf[j] = json_array_get_int_element(data, j);
+    }
+    return j;
+}
+
 static FakeEnd txlist(FakeServer *fs, JsonObject *args, GString *out)
 {
     JsonObject *tl = json_object_get_object_member(args, "txlist");
     JsonArray *txs = json_object_get_array_member(tl, "tx");
     uint32_t n = json_array_get_length(txs), done = 0;
+    g_autofree uint8_t *buf = NULL;
     JsonObject *r, *rl;
     JsonArray *ra;
-    uint64_t bytes = 0;
-    uint32_t code = 0;
+    uint64_t bytes = 0, pos = 0;
+    uint32_t code = 0, hex_tx = 0, array_bytes = 0;
+    bool hex;
 
     for (uint32_t i = 0; i < n; i++) {
-        bytes += json_object_get_int_member(
-            json_array_get_object_element(txs, i), "num-bytes");
+        JsonObject *tx = json_array_get_object_element(txs, i);
+
+        bytes += json_object_get_int_member(tx, "num-bytes");
+        hex_tx += json_object_has_member(tx, "data-hex");
+        array_bytes += data_len(tx);
     }
     fs->txlists++;
+    fs->hex_txlists += n && hex_tx == n && !array_bytes;
     fs->most_tx = MAX(fs->most_tx, n);
     fs->most_bytes = MAX(fs->most_bytes, bytes);
     if (n != json_object_get_int_member(tl, "num-tx") || n > fs->max_tx ||
         bytes > fs->max_payload) {
         return fail(fs, out, ERR_PARAM, "transaction list over the limits");
     }
+    /* Like QEMU: what is to be written is checked before anything runs. */
+    buf = g_malloc0(bytes ?: 1);
+    for (uint32_t i = 0; i < n; i++) {
+        JsonObject *tx = json_array_get_object_element(txs, i);
+        uint32_t len = json_object_get_int_member(tx, "num-bytes");
+        int64_t got = tx_data(tx, buf + pos, len);
+
+        if (got < 0 || (got < len && tx_writes(json_object_get_int_member(
+                                           tx, "access-type")))) {
+            g_autofree char *why = g_strdup_printf(
+                "transaction %u writes %u bytes but carries %s", i, len,
+                got < 0 ? "malformed hex" : "fewer");
+
+            return fail(fs, out, ERR_PARAM, why);
+        }
+        pos += len;
+    }
+    /* Any data-hex asks for hex answers, unless the server knows none. */
+    hex = hex_tx && !fs->no_hex_answers;
     ra = json_array_new();
+    pos = 0;
     for (uint32_t i = 0; i < n; i++) {
         JsonObject *tx = json_array_get_object_element(txs, i);
         JsonObject *a = json_object_get_object_member(tx, "addr");
-        JsonArray *data = json_object_get_array_member(tx, "data");
         uint64_t at = json_object_get_int_member(a, "address");
         int64_t type = json_object_get_int_member(tx, "access-type");
         uint32_t len = json_object_get_int_member(tx, "num-bytes");
         uint32_t nok = code ? 0 : mem_ok(fs, at, len);
+        uint32_t nread = !code && tx_reads(type) ? nok : 0;
+        uint8_t *mem = nok ? fs->mem + (at - fs->mem_base) : NULL;
         JsonObject *rt = json_object_new();
         JsonArray *rd = json_array_new();
 
-        if (!code && tx_writes(type)) {
-            for (uint32_t j = 0; j < nok; j++) {
-                fs->mem[at - fs->mem_base + j] =
-                    json_array_get_int_element(data, j);
-            }
+        if (!code && tx_writes(type) && nok) {
+            memcpy(mem, buf + pos, nok);
         }
-        if (!code && tx_reads(type)) {
-            for (uint32_t j = 0; j < nok; j++) {
-                json_array_add_int_element(rd,
-                                           fs->mem[at - fs->mem_base + j]);
+        if (hex) {
+            static const char digit[] = "0123456789abcdef";
+            g_autofree char *s = g_malloc(2 * nread + 1);
+
+            for (uint32_t j = 0; j < nread; j++) {
+                s[2 * j] = digit[mem[j] >> 4];
+                s[2 * j + 1] = digit[mem[j] & 15];
+            }
+            s[2 * nread] = '\0';
+            json_object_set_string_member(rt, "data-hex", s);
+        } else {
+            for (uint32_t j = 0; j < nread; j++) {
+                json_array_add_int_element(rd, mem[j]);
             }
         }
         json_object_set_object_member(rt, "addr", json_object_ref(a));
@@ -299,6 +387,7 @@ static FakeEnd txlist(FakeServer *fs, JsonObject *args, GString *out)
         } else if (!code) {
             done++;
         }
+        pos += len;
     }
     rl = json_object_new();
     json_object_set_array_member(rl, "tx", ra);

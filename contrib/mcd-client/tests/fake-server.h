@@ -5,8 +5,9 @@
  * It speaks the wire protocol of qapi/mcd.json well enough for the
  * library's unit tests: one system, one device, a few cores, memory
  * spaces, a register map and a memory that transaction lists read and
- * write.  A hook sees every request first and can answer it in any way,
- * broken ones included.
+ * write, with their data in byte arrays or, as QEMU does on request, in
+ * "data-hex" strings.  A hook sees every request first and can answer
+ * it in any way, broken ones included.
  */
 
 #ifndef MCDC_FAKE_SERVER_H
@@ -49,6 +50,7 @@ struct FakeServer {
     uint64_t mem_base;
     uint32_t mem_size;
     uint64_t fail_addr;         /* accesses stop here; 0: never */
+    bool no_hex_answers;        /* answer byte arrays even to data-hex */
 
     /* State, under @lock. */
     GMutex lock;
@@ -56,6 +58,7 @@ struct FakeServer {
     GPtrArray *requests;        /* every request line received */
     uint32_t connections;
     uint32_t txlists;           /* mcd-execute-txlist requests */
+    uint32_t hex_txlists;       /* ... with data-hex only, in every tx */
     uint32_t most_tx;           /* most transactions in one of them */
     uint64_t most_bytes;        /* most payload in one of them */
     bool got_exit;

@@ -340,13 +340,15 @@ static void test_marshal_txlist(void)
     McdcFailure f;
 
     CHECK_EQ(json_object_get_int_member(o, "num-tx"), 2);
+    /* Written bytes go as hex, with an empty array. */
     CHECK_EQ(json_array_get_length(json_object_get_array_member(t0, "data")),
-             4);
-    CHECK_EQ(json_array_get_int_element(
-                 json_object_get_array_member(t0, "data"), 3), 255);
-    /* Reads send no data. */
+             0);
+    CHECK_STR(json_object_get_string_member(t0, "data-hex"), "010203ff");
+    /* Reads send no data, but data-hex, to get hex back. */
     CHECK_EQ(json_array_get_length(json_object_get_array_member(t1, "data")),
              0);
+    CHECK_STR(json_object_get_string_member(t1, "data-hex"), "");
+    CHECK_HAS(text, "\"data\":[],\"data-hex\":\"010203ff\"");
     CHECK_EQ((uint64_t)json_object_get_int_member(
                  json_object_get_object_member(t1, "addr"), "address"),
              UINT64_MAX - 2);
@@ -371,11 +373,36 @@ static void test_marshal_txlist(void)
                     "\"core-mode\": 1, \"data\": [7, 8, 9], "
                     "\"num-bytes\": 3, \"num-bytes-ok\": 3}], "
                     "\"num-tx\": 2, \"num-tx-ok\": 2}");
+    /* An older server: no data-hex, the bytes in the array. */
     REQUIRE(mcdc_txlist_from_json(ans, &tl2, &f));
     CHECK_EQ(tl2.num_tx_ok, 2);
     CHECK_EQ(tx2[0].num_bytes_ok, 4);
     CHECK_EQ(tx2[1].num_bytes_ok, 3);
     CHECK(rback[0] == 7 && rback[1] == 8 && rback[2] == 9);
+    CHECK(wdata[3] == 255);
+
+    /* QEMU's answer to data-hex: hex for every transaction, either case. */
+    json_object_unref(ans);
+    memset(rback, 0, sizeof(rback));
+    tx2[0].num_bytes_ok = tx2[1].num_bytes_ok = 0;
+    ans = from_text("{\"tx\": [{\"addr\": {\"address\": 2147483648, "
+                    "\"mem-space-id\": 1, \"addr-space-id\": 0, "
+                    "\"addr-space-type\": 0}, \"access-type\": 2, "
+                    "\"options\": 0, \"access-width\": 4, \"core-mode\": 0, "
+                    "\"data\": [], \"data-hex\": \"\", \"num-bytes\": 4, "
+                    "\"num-bytes-ok\": 4}, "
+                    "{\"addr\": {\"address\": 18446744073709551613, "
+                    "\"mem-space-id\": 3, \"addr-space-id\": 9, "
+                    "\"addr-space-type\": 2}, \"access-type\": 1, "
+                    "\"options\": 256, \"access-width\": 0, "
+                    "\"core-mode\": 1, \"data\": [], \"data-hex\": "
+                    "\"0aFf80\", \"num-bytes\": 3, \"num-bytes-ok\": 3}], "
+                    "\"num-tx\": 2, \"num-tx-ok\": 2}");
+    REQUIRE(mcdc_txlist_from_json(ans, &tl2, &f));
+    CHECK_EQ(tl2.num_tx_ok, 2);
+    CHECK_EQ(tx2[0].num_bytes_ok, 4);
+    CHECK_EQ(tx2[1].num_bytes_ok, 3);
+    CHECK(rback[0] == 0x0a && rback[1] == 0xff && rback[2] == 0x80);
     CHECK(wdata[3] == 255);
 
     /* A slice of a transaction: its own address, size and data. */
@@ -386,8 +413,8 @@ static void test_marshal_txlist(void)
         CHECK_EQ(json_object_get_int_member(
                      json_object_get_object_member(s, "addr"), "address"),
                  0x80000002);
-        CHECK_EQ(json_array_get_length(d), 2);
-        CHECK_EQ(json_array_get_int_element(d, 0), 3);
+        CHECK_EQ(json_array_get_length(d), 0);
+        CHECK_STR(json_object_get_string_member(s, "data-hex"), "03ff");
         CHECK_EQ(json_object_get_int_member(s, "num-bytes"), 2);
     }
     /* NOINCREMENT: every slice at the same address. */
@@ -400,6 +427,109 @@ static void test_marshal_txlist(void)
     }
 }
 
+/* Every byte value, both cases, and the limits of the hex decoder. */
+static void test_marshal_hex(void)
+{
+    uint8_t all[256], back[257];
+    g_autofree char *hex = NULL;
+    g_autofree char *upper = NULL;
+    size_t len = 99;
+    McdcFailure f;
+
+    for (int i = 0; i < 256; i++) {
+        all[i] = i;
+    }
+    hex = mcdc_hex_encode(all, 256);
+    CHECK_EQ(strlen(hex), 512);
+    CHECK(!strncmp(hex, "000102030405060708090a0b0c0d0e0f10", 34));
+    CHECK_STR(hex + 500, "fafbfcfdfeff");
+    REQUIRE(mcdc_hex_decode(hex, back, 256, &len, &f));
+    CHECK_EQ(len, 256);
+    CHECK(!memcmp(back, all, 256));
+    upper = g_ascii_strup(hex, -1);
+    memset(back, 0, sizeof(back));
+    REQUIRE(mcdc_hex_decode(upper, back, 257, &len, &f));
+    CHECK_EQ(len, 256);
+    CHECK(!memcmp(back, all, 256));
+    g_free(hex);
+    hex = mcdc_hex_encode(all, 0);
+    CHECK_STR(hex, "");
+    CHECK(mcdc_hex_decode("", NULL, 0, &len, &f));
+    CHECK_EQ(len, 0);
+    /* Too long, odd, not hex: refused, the buffer untouched. */
+    memset(back, 0xee, sizeof(back));
+    CHECK(!mcdc_hex_decode("00112233", back, 3, &len, &f));
+    CHECK_HAS(f.str, "4 data bytes where at most 3 fit");
+    CHECK(!mcdc_hex_decode("001", back, 3, &len, &f));
+    CHECK_HAS(f.str, "odd number of digits (3)");
+    CHECK(!mcdc_hex_decode("00g1", back, 3, &len, &f));
+    CHECK_HAS(f.str, "'g' (0x67) where a hex digit belongs (character 2)");
+    CHECK(!mcdc_hex_decode("0x11", back, 3, &len, &f));
+    CHECK(!mcdc_hex_decode("00 1", back, 3, &len, &f));
+    CHECK(!mcdc_hex_decode("00\xc3\xa4", back, 3, &len, &f));
+    CHECK_HAS(f.str, "(0xc3)");
+    CHECK_EQ(f.code, MCD_ERR_CONNECTION);
+    CHECK_HAS(f.str, "malformed answer");
+    CHECK_EQ(back[0], 0xee);
+    CHECK_EQ(len, 0);
+}
+
+/*
+ * A transaction that writes and reads its data through the wire text
+ * and back: what was sent as data-hex is what is read from the answer.
+ */
+static void test_marshal_tx_roundtrip(void)
+{
+    g_autoptr(GRand) r = g_rand_new_with_seed(815);
+
+    for (int round = 0; round < 50; round++) {
+        uint32_t len = g_rand_int_range(r, 0, 3000);
+        uint32_t off = len ? g_rand_int_range(r, 0, len) : 0;
+        uint32_t ok = g_rand_int_range(r, 0, len - off + 1);
+        g_autofree uint8_t *data = g_malloc(len + 1);
+        g_autofree uint8_t *back = g_malloc0(len + 1);
+        mcd_tx_st tx = {
+            .addr = { .address = g_rand_int(r), .mem_space_id = 1 },
+            .access_type = MCD_TX_AT_RW, .data = data, .num_bytes = len,
+        };
+        mcd_tx_st rd = tx;
+        g_autoptr(JsonObject) o = NULL;
+        g_autoptr(JsonObject) ans = NULL;
+        g_autofree char *text = NULL;
+        McdcFailure f;
+
+        for (uint32_t i = 0; i < len; i++) {
+            data[i] = g_rand_int(r);
+        }
+        o = mcdc_tx_to_json(&tx, off, len - off);
+        text = to_text(o);
+        CHECK(strstr(text, "\"data\":[]"));
+        ans = from_text(text);
+        /* The server did @ok bytes and sends back only those. */
+        json_object_set_int_member(ans, "num-bytes-ok", ok);
+        {
+            g_autofree char *hex = g_strndup(
+                json_object_get_string_member(ans, "data-hex"), 2 * ok);
+
+            CHECK_EQ(strlen(json_object_get_string_member(ans, "data-hex")),
+                     2 * (len - off));
+            json_object_set_string_member(ans, "data-hex", hex);
+        }
+        rd.data = back;
+        rd.num_bytes = len - off;
+        rd.num_bytes_ok = 12345;
+        REQUIRE(mcdc_tx_from_json(ans, &rd, &f));
+        CHECK_EQ(rd.num_bytes_ok, ok);
+        CHECK(!memcmp(back, data + off, ok));
+        CHECK_EQ(back[ok], 0);
+        if (tap_failed()) {
+            tap_diag("round %d: %u bytes from %u, %u done", round, len, off,
+                     ok);
+            return;
+        }
+    }
+}
+
 static void test_marshal_txlist_bad(void)
 {
     uint8_t buf[4];
@@ -409,13 +539,43 @@ static void test_marshal_txlist_bad(void)
     static const char *const bad[] = {
         /* more bytes done than asked for */
         "{\"num-bytes\": 4, \"num-bytes-ok\": 5, \"data\": [1,2,3,4,5]}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 5, \"data\": [], "
+        "\"data-hex\": \"0102030405\"}",
         /* a different size */
         "{\"num-bytes\": 3, \"num-bytes-ok\": 3, \"data\": [1,2,3]}",
         /* fewer bytes sent than read */
         "{\"num-bytes\": 4, \"num-bytes-ok\": 4, \"data\": [1,2]}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 4, \"data\": [], "
+        "\"data-hex\": \"0102\"}",
+        /* data-hex wins, even over an array that would do */
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 4, \"data\": [1,2,3,4], "
+        "\"data-hex\": \"\"}",
         /* not a byte */
         "{\"num-bytes\": 4, \"num-bytes-ok\": 1, \"data\": [256]}",
         "{\"num-bytes\": 4, \"num-bytes-ok\": 1, \"data\": [\"a\"]}",
+        /* more bytes than fit */
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 4, \"data\": [], "
+        "\"data-hex\": \"0102030405\"}",
+        /* malformed hex */
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 4, \"data\": [], "
+        "\"data-hex\": \"010203040\"}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 1, \"data\": [], "
+        "\"data-hex\": \"0\"}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 4, \"data\": [], "
+        "\"data-hex\": \"0102030g\"}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 2, \"data\": [], "
+        "\"data-hex\": \"0x10\"}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 2, \"data\": [], "
+        "\"data-hex\": \"-1 2\"}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 1, \"data\": [], "
+        "\"data-hex\": \"\\u00e4\\u00e4\"}",
+        /* data-hex not a string */
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 1, \"data\": [], "
+        "\"data-hex\": 17}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 0, \"data\": [], "
+        "\"data-hex\": null}",
+        "{\"num-bytes\": 4, \"num-bytes-ok\": 1, \"data\": [], "
+        "\"data-hex\": [\"01\"]}",
         /* no data */
         "{\"num-bytes\": 4, \"num-bytes-ok\": 0}",
     };
@@ -424,12 +584,36 @@ static void test_marshal_txlist_bad(void)
         g_autoptr(JsonObject) o = from_text(bad[i]);
         McdcFailure f;
 
+        tx.num_bytes_ok = 77;
+        memset(buf, 0xee, sizeof(buf));
         if (mcdc_tx_from_json(o, &tx, &f)) {
             tap_fail(__FILE__, __LINE__, "accepted %s", bad[i]);
         } else {
             CHECK_EQ(f.code, MCD_ERR_CONNECTION);
             CHECK_HAS(f.str, "malformed");
+            /* Nothing counted; malformed hex is not stored either. */
+            CHECK_EQ(tx.num_bytes_ok, 77);
+            if (strstr(bad[i], "data-hex")) {
+                CHECK_EQ(buf[0], 0xee);
+            }
         }
+    }
+    /* data-hex alone will do; a write's answer may carry nothing. */
+    {
+        g_autoptr(JsonObject) o = from_text(
+            "{\"num-bytes\": 4, \"num-bytes-ok\": 2, "
+            "\"data-hex\": \"abCD\"}");
+        McdcFailure f;
+
+        REQUIRE(mcdc_tx_from_json(o, &tx, &f));
+        CHECK_EQ(tx.num_bytes_ok, 2);
+        CHECK(buf[0] == 0xab && buf[1] == 0xcd && buf[2] == 0xee);
+        tx.access_type = MCD_TX_AT_W;
+        json_object_set_string_member(o, "data-hex", "");
+        json_object_set_int_member(o, "num-bytes-ok", 4);
+        REQUIRE(mcdc_tx_from_json(o, &tx, &f));
+        CHECK_EQ(tx.num_bytes_ok, 4);
+        CHECK(buf[0] == 0xab);
     }
 }
 
@@ -1539,6 +1723,20 @@ static void test_api_txlist_split(void)
     CHECK_EQ(fs->txlists, 2 * 66);
     CHECK(fs->most_bytes <= 1000);
     CHECK_EQ(fake_server_count(fs, "mcd-qry-max-payload-size"), 1);
+    /* Every one of them with data-hex only, writes and reads alike. */
+    CHECK_EQ(fs->hex_txlists, 2 * 66);
+    {
+        guint n = fake_server_count(fs, NULL);
+        g_autofree char *w = fake_server_request(fs, n - 67);
+        g_autofree char *rd = fake_server_request(fs, n - 1);
+        g_autofree char *hex = mcdc_hex_encode(out + 65000, 536);
+        g_autofree char *want = g_strdup_printf(
+            "\"data\":[],\"data-hex\":\"%s\"", hex);
+
+        CHECK_HAS(w, "\"execute\":\"mcd-execute-txlist\"");
+        CHECK_HAS(w, want);
+        CHECK_HAS(rd, "\"data\":[],\"data-hex\":\"\",\"num-bytes\":536");
+    }
     CHECK_EQ(mcd_close_server_f(srv), MCD_RET_ACT_NONE);
     mcd_exit_f();
     fake_server_free(fs);
@@ -1623,6 +1821,183 @@ static void test_api_txlist_failure(void)
     CHECK_EQ(buf[2 * 2500 + 1123], 0);
     /* Nothing was asked for after the failure. */
     CHECK_EQ(fs->txlists, 7);
+    CHECK_EQ(fs->hex_txlists, 7);
+    CHECK_EQ(mcd_close_server_f(srv), MCD_RET_ACT_NONE);
+    mcd_exit_f();
+    fake_server_free(fs);
+}
+
+/* A server that takes data-hex but answers byte arrays, like QEMU did. */
+static void test_api_txlist_array_answers(void)
+{
+    FakeServer *fs = fake_server_new();
+    g_autofree uint8_t *out = g_malloc(20000);
+    g_autofree uint8_t *in = g_malloc0(20000);
+    mcd_server_st *srv;
+    mcd_core_st *core;
+    mcd_tx_st tx[2];
+    mcd_txlist_st tl = { .tx = tx, .num_tx = 2 };
+
+    fs->no_hex_answers = true;
+    fake_server_start(fs, false);
+    srv = open_server(fs, NULL);
+    core = open_core(0);
+    fill_pattern(out, 20000, 5);
+    tx[0] = (mcd_tx_st) {
+        .addr = { .address = fs->mem_base, .mem_space_id = 1 },
+        .access_type = MCD_TX_AT_W, .data = out, .num_bytes = 20000,
+    };
+    tx[1] = (mcd_tx_st) {
+        .addr = { .address = fs->mem_base + 30000, .mem_space_id = 1 },
+        .access_type = MCD_TX_AT_W, .data = out, .num_bytes = 100,
+    };
+    CHECK_EQ(mcd_execute_txlist_f(core, &tl), MCD_RET_ACT_NONE);
+    CHECK(!memcmp(fs->mem, out, 20000));
+    tx[0].access_type = tx[1].access_type = MCD_TX_AT_R;
+    tx[0].data = in;
+    tx[1].data = in + 20000 - 100;
+    /* The last 100 bytes are read twice; both reads say the same. */
+    CHECK_EQ(mcd_execute_txlist_f(core, &tl), MCD_RET_ACT_NONE);
+    CHECK_EQ(tl.num_tx_ok, 2);
+    CHECK_EQ(tx[0].num_bytes_ok, 20000);
+    CHECK_EQ(tx[1].num_bytes_ok, 100);
+    CHECK(!memcmp(in, out, 19900));
+    CHECK(!memcmp(in + 19900, out, 100));
+    CHECK_EQ(fs->hex_txlists, fs->txlists);
+    CHECK_EQ(mcd_close_server_f(srv), MCD_RET_ACT_NONE);
+    mcd_exit_f();
+    fake_server_free(fs);
+}
+
+typedef struct BadHex {
+    const char *answer;         /* JSON value of data-hex */
+    int seen;                   /* mcd-execute-txlist requests */
+} BadHex;
+
+/* The second mcd-execute-txlist gets a data-hex of BadHex.answer. */
+static FakeEnd hook_bad_hex(FakeReq *rq)
+{
+    BadHex *bh = rq->fs->opaque;
+    JsonObject *tl, *rl, *r;
+    JsonArray *txs, *ra;
+
+    if (strcmp(rq->cmd, "mcd-execute-txlist") || ++bh->seen != 2) {
+        return FAKE_DEFAULT;
+    }
+    /* The request back, every byte done, the data as it says. */
+    tl = json_object_get_object_member(rq->args, "txlist");
+    txs = json_object_get_array_member(tl, "tx");
+    ra = json_array_new();
+    for (guint i = 0; i < json_array_get_length(txs); i++) {
+        JsonObject *t = json_array_get_object_element(txs, i);
+        g_autoptr(JsonParser) p = json_parser_new();
+        g_autofree char *v = g_strdup_printf("{\"v\": %s}", bh->answer);
+        JsonNode *hex;
+
+        REQUIRE(json_parser_load_from_data(p, v, -1, NULL));
+        hex = json_object_dup_member(
+            json_node_get_object(json_parser_get_root(p)), "v");
+        json_object_set_member(t, "data-hex", hex);
+        json_object_set_int_member(t, "num-bytes-ok",
+                                   json_object_get_int_member(t,
+                                                              "num-bytes"));
+        json_array_add_object_element(ra, json_object_ref(t));
+    }
+    rl = json_object_new();
+    json_object_set_array_member(rl, "tx", ra);
+    json_object_set_int_member(rl, "num-tx", json_array_get_length(ra));
+    json_object_set_int_member(rl, "num-tx-ok", json_array_get_length(ra));
+    r = json_object_new();
+    json_object_set_int_member(r, "return-status", 0);
+    json_object_set_object_member(r, "txlist", rl);
+    fake_answer(rq->out, r);
+    return FAKE_CONTINUE;
+}
+
+/*
+ * Malformed data-hex in the answer to the second of three requests: an
+ * error, the first request's bytes counted, nothing stored beyond them,
+ * and the connection still good.
+ */
+static void test_api_txlist_bad_hex(void)
+{
+    /* data-hex: head, then pairs times "00", then tail. */
+    static const struct {
+        const char *head;
+        int pairs;
+        const char *tail;
+        const char *why;
+    } bad[] = {
+        { "\"zz", 999, "\"", "'z' (0x7a) where a hex digit belongs "
+          "(character 0)" },
+        { "\"", 999, "0g\"", "'g' (0x67) where a hex digit belongs "
+          "(character 1999)" },
+        { "\"0x", 999, "\"", "hex digit" },
+        { "\" 0", 999, "\"", "hex digit" },
+        { "\"-1", 999, "\"", "hex digit" },
+        { "\"\\u00e4", 999, "\"", "(0xc3)" },
+        { "\"0", 1000, "\"", "odd number of digits (2001)" },
+        { "\"0", 999, "\"", "1000 bytes read but only 999 sent back" },
+        { "\"", 0, "\"", "only 0 sent back" },
+        { "\"", 1000, "0\"", "odd number" },
+        { "\"", 1001, "\"", "1001 data bytes where at most 1000 fit" },
+        { "17", 0, "", "'data-hex' is not a string" },
+        { "null", 0, "", "not a string" },
+        { "[\"00\"]", 0, "", "not a string" },
+        { "{}", 0, "", "not a string" },
+    };
+    g_autofree uint8_t *buf = g_malloc(3000);
+    FakeServer *fs = fake_server_new();
+    BadHex bh;
+    mcd_server_st *srv;
+    mcd_core_st *core;
+    mcd_tx_st tx;
+    mcd_txlist_st tl = { .tx = &tx, .num_tx = 1 };
+
+    fs->max_payload = 1000;
+    fs->hook = hook_bad_hex;
+    fs->opaque = &bh;
+    fake_server_start(fs, false);
+    fill_pattern(fs->mem, 3000, 1);
+    srv = open_server(fs, NULL);
+    core = open_core(0);
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GString) answer = g_string_new(bad[i].head);
+
+        for (int j = 0; j < bad[i].pairs; j++) {
+            g_string_append(answer, "00");
+        }
+        g_string_append(answer, bad[i].tail);
+        bh = (BadHex) { .answer = answer->str };
+        memset(buf, 0xee, 3000);
+        tx = (mcd_tx_st) {
+            .addr = { .address = fs->mem_base, .mem_space_id = 1 },
+            .access_type = MCD_TX_AT_R, .data = buf, .num_bytes = 3000,
+        };
+        CHECK_EQ(mcd_execute_txlist_f(core, &tl), MCD_RET_ACT_HANDLE_ERROR);
+        CHECK_ERROR(core, MCD_ERR_CONNECTION, "mcd-execute-txlist: "
+                    "malformed answer");
+        CHECK_ERROR(core, MCD_ERR_CONNECTION, bad[i].why);
+        /* The first 1000 bytes count; nothing stored beyond them. */
+        CHECK_EQ(tl.num_tx_ok, 0);
+        CHECK_EQ(tx.num_bytes_ok, 1000);
+        CHECK(!memcmp(buf, fs->mem, 1000));
+        CHECK_EQ(buf[1000], 0xee);
+        CHECK_EQ(buf[1999], 0xee);
+        CHECK_EQ(buf[2999], 0xee);
+        /* Nothing asked for after the bad answer. */
+        CHECK_EQ(bh.seen, 2);
+        if (tap_failed()) {
+            tap_diag("data-hex %.40s...", answer->str);
+            break;
+        }
+    }
+    /* The connection is fine: the same list goes through. */
+    bh = (BadHex) { .seen = 2 };
+    CHECK_EQ(mcd_execute_txlist_f(core, &tl), MCD_RET_ACT_NONE);
+    CHECK_EQ(tx.num_bytes_ok, 3000);
+    CHECK(!memcmp(buf, fs->mem, 3000));
+    CHECK_EQ(fs->connections, 1);
     CHECK_EQ(mcd_close_server_f(srv), MCD_RET_ACT_NONE);
     mcd_exit_f();
     fake_server_free(fs);
@@ -1945,6 +2320,9 @@ static const TapTest tests[] = {
     { "marshal: every structure round-trips", test_marshal_roundtrip_all },
     { "marshal: mcd_core_con_info_st member names", test_marshal_con_info },
     { "marshal: mcd_txlist_st both ways", test_marshal_txlist },
+    { "marshal: data-hex encoding", test_marshal_hex },
+    { "marshal: transaction data round trips as hex",
+      test_marshal_tx_roundtrip },
     { "marshal: malformed transaction answers", test_marshal_txlist_bad },
     { "marshal: uint64 extremes", test_marshal_uint64 },
     { "marshal: string truncation", test_marshal_strings },
@@ -1982,6 +2360,8 @@ static const TapTest tests[] = {
     { "api: 200 transactions in lists of 64", test_api_txlist_many },
     { "api: split list stops at the first failure",
       test_api_txlist_failure },
+    { "api: answers in byte arrays still read", test_api_txlist_array_answers },
+    { "api: malformed data-hex in an answer", test_api_txlist_bad_hex },
     { "api: transaction list arguments", test_api_txlist_args },
     { "api: concurrent callers", test_api_threads },
     { "api: mcd_exit_f", test_api_exit },
