@@ -430,6 +430,37 @@ static void test_disconnect(void)
     mcd_test_stop(t);
 }
 
+/* A -mcd device that cannot be opened stops QEMU, naming the device. */
+static void test_bad_device(void)
+{
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *cmd = g_strdup_printf(
+        "%s %s -display none -mcd unix:/nonexistent-dir/mcd.sock",
+        getenv("QTEST_QEMU_BINARY"), mcd_test_machine());
+    int status;
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
+    g_assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    g_assert_nonnull(strstr(err, "unix:/nonexistent-dir/mcd.sock"));
+}
+
+/* -mcd chardev:ID serves on a character device defined elsewhere. */
+static void test_chardev_device(void)
+{
+    MCDTest *t = g_new0(MCDTest, 1);
+
+    t->dir = g_dir_make_tmp("mcd-test-XXXXXX", NULL);
+    t->path = g_strdup_printf("%s/mcd.sock", t->dir);
+    t->fd = -1;
+    t->in = g_string_new(NULL);
+    t->qts = qtest_initf("%s -chardev socket,id=dbg,path=%s,server=on,"
+                         "wait=off -mcd chardev:dbg", mcd_test_machine(),
+                         t->path);
+    mcd_connect(t);
+    mcd_open_server(t);
+    mcd_test_stop(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -448,6 +479,8 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/open-close-core", test_open_close_core);
     qtest_add_func("/mcd/refusals", test_refusals);
     qtest_add_func("/mcd/disconnect", test_disconnect);
+    qtest_add_func("/mcd/bad-device", test_bad_device);
+    qtest_add_func("/mcd/chardev-device", test_chardev_device);
     mcd_access_tests_register();
     mcd_runctl_tests_register();
     return g_test_run();
