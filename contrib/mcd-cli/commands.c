@@ -367,23 +367,47 @@ static int cmd_syms(int argc, char **argv)
 
 /* Commands: systems, devices, cores */
 
-static int cmd_systems(int argc, char **argv)
+/* mcd_qry_devices_f() on @system, or mcd_qry_systems_f() if NULL. */
+static bool qry_con_infos(const mcd_core_con_info_st *system, uint32_t *n,
+                          mcd_core_con_info_st *info)
 {
-    uint32_t n = 0;
+    if (system) {
+        return MCD_CALL(NULL, mcd_qry_devices_f(system, 0, n, info));
+    }
+    return MCD_CALL(NULL, mcd_qry_systems_f(0, n, info));
+}
+
+/*
+ * The devices of @system, or the systems if NULL: an array of *@n
+ * (free() it), or NULL after an error.
+ */
+static mcd_core_con_info_st *con_infos(const mcd_core_con_info_st *system,
+                                       uint32_t *n)
+{
     mcd_core_con_info_st *info;
 
-    if (target_need_connection()) {
-        return -1;
+    *n = 0;
+    if (target_need_connection() || !qry_con_infos(system, n, NULL)) {
+        return NULL;
     }
-    if (!MCD_CALL(NULL, mcd_qry_systems_f(0, &n, NULL))) {
-        return -1;
-    }
-    info = calloc(n ? n : 1, sizeof(*info));
+    info = calloc(*n ? *n : 1, sizeof(*info));
     if (!info) {
-        return cli_error("out of memory");
+        cli_error("out of memory");
+        return NULL;
     }
-    if (n && !MCD_CALL(NULL, mcd_qry_systems_f(0, &n, info))) {
+    if (*n && !qry_con_infos(system, n, info)) {
         free(info);
+        return NULL;
+    }
+    return info;
+}
+
+static int cmd_systems(int argc, char **argv)
+{
+    uint32_t n;
+    mcd_core_con_info_st *info = con_infos(NULL, &n);
+
+    if (!info) {
         return -1;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -399,22 +423,10 @@ static int cmd_systems(int argc, char **argv)
 
 static int cmd_devices(int argc, char **argv)
 {
-    uint32_t n = 0;
-    mcd_core_con_info_st *info;
+    uint32_t n;
+    mcd_core_con_info_st *info = con_infos(&target.system, &n);
 
-    if (target_need_connection()) {
-        return -1;
-    }
-    if (!MCD_CALL(NULL, mcd_qry_devices_f(&target.system, 0, &n, NULL))) {
-        return -1;
-    }
-    info = calloc(n ? n : 1, sizeof(*info));
     if (!info) {
-        return cli_error("out of memory");
-    }
-    if (n && !MCD_CALL(NULL, mcd_qry_devices_f(&target.system, 0, &n,
-                                               info))) {
-        free(info);
         return -1;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -447,21 +459,31 @@ static int cmd_cores(int argc, char **argv)
     return 0;
 }
 
+/* "all" or a core number: the cores from *@first to *@last it names. */
+static int parse_cores(const char *s, uint32_t *first, uint32_t *last)
+{
+    if (!strcmp(s, "all")) {
+        *first = 0;
+        *last = target.num_cores - 1;
+        return 0;
+    }
+    if (parse_core(s, first)) {
+        return -1;
+    }
+    *last = *first;
+    return 0;
+}
+
 static int cmd_open(int argc, char **argv)
 {
-    uint32_t first = 0, last = 0;
+    uint32_t first, last;
 
     if (target_need_connection()) {
         return -1;
     }
     for (int a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "all")) {
-            first = 0;
-            last = target.num_cores - 1;
-        } else if (parse_core(argv[a], &first)) {
+        if (parse_cores(argv[a], &first, &last)) {
             return -1;
-        } else {
-            last = first;
         }
         for (uint32_t i = first; i <= last; i++) {
             bool was_open;
@@ -487,7 +509,7 @@ static int cmd_open(int argc, char **argv)
 
 static int cmd_close(int argc, char **argv)
 {
-    uint32_t first = 0, last = 0;
+    uint32_t first, last;
 
     if (target_need_connection()) {
         return -1;
@@ -495,13 +517,8 @@ static int cmd_close(int argc, char **argv)
     for (int a = 1; a < argc; a++) {
         bool all = !strcmp(argv[a], "all");
 
-        if (all) {
-            first = 0;
-            last = target.num_cores - 1;
-        } else if (parse_core(argv[a], &first)) {
+        if (parse_cores(argv[a], &first, &last)) {
             return -1;
-        } else {
-            last = first;
         }
         for (uint32_t i = first; i <= last; i++) {
             if (all && !target.cores[i].core) {

@@ -38,6 +38,17 @@ static bool echo_commands;
 /* "file:line: " in front of errors of script input, else empty. */
 static char location[300];
 
+/* "<location><kind>: <message>" on stderr. */
+static void __attribute__((format(printf, 2, 0)))
+vmessage(const char *kind, const char *fmt, va_list ap)
+{
+    /* Keep the order of output and errors when both go to one file. */
+    fflush(stdout);
+    fprintf(stderr, "%s%s: ", location, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -45,13 +56,9 @@ int cli_error(const char *fmt, ...)
     if (cli_silence) {
         return -1;
     }
-    /* Keep the order of output and errors when both go to one file. */
-    fflush(stdout);
-    fprintf(stderr, "%serror: ", location);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("error", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return -1;
 }
 
@@ -59,12 +66,9 @@ void cli_note(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
-    fprintf(stderr, "%snote: ", location);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("note", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static void echo(int argc, char **argv)

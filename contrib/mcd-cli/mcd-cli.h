@@ -112,19 +112,21 @@ extern Target target;
 bool mcd_ok(const mcd_core_st *core, const char *call, mcd_return_et ret);
 
 /*
- * Make an MCD call, repeat it while the implementation asks for that
- * (MCD_RET_ACT_AGAIN), and report its error if it fails.  True on
- * success.
+ * Make an MCD call and repeat it while the implementation asks for that
+ * (MCD_RET_ACT_AGAIN); the value is what it returned last.
  */
-#define MCD_CALL(core, expr) \
-    mcd_ok((core), #expr, ({ \
+#define MCD_RETRY(expr) \
+    ({ \
         mcd_return_et ret_; \
         int tries_ = 0; \
         while ((ret_ = (expr)) == MCD_RET_ACT_AGAIN && tries_++ < 500) { \
             mcd_again_delay(); \
         } \
         ret_; \
-    }))
+    })
+
+/* MCD_RETRY(), and report the call's error if it fails; true on success. */
+#define MCD_CALL(core, expr) mcd_ok((core), #expr, MCD_RETRY(expr))
 
 void mcd_again_delay(void);
 

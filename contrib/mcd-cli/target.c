@@ -80,30 +80,6 @@ static void call_name(char *buf, size_t size, const char *call)
     snprintf(buf, size, "%.*s", (int)n, call);
 }
 
-bool mcd_ok(const mcd_core_st *core, const char *call, mcd_return_et ret)
-{
-    mcd_error_info_st ei = { 0 };
-    char fn[64];
-
-    /* HANDLE_EVENT: done, and the core has news (see "state"). */
-    if (ret == MCD_RET_ACT_NONE || ret == MCD_RET_ACT_HANDLE_EVENT) {
-        return true;
-    }
-    call_name(fn, sizeof(fn), call);
-    if (ret != MCD_RET_ACT_HANDLE_ERROR) {
-        cli_error("%s: unexpected return action 0x%x", fn, ret);
-        return false;
-    }
-    mcd_qry_error_info_f(core, &ei);
-    ei.error_str[sizeof(ei.error_str) - 1] = '\0';
-    if (ei.error_str[0]) {
-        cli_error("%s (%s)", ei.error_str, mcd_error_name(ei.error_code));
-    } else {
-        cli_error("%s failed (%s)", fn, mcd_error_name(ei.error_code));
-    }
-    return false;
-}
-
 /* The error of the last failed call on @core, without reporting it. */
 static mcd_error_info_st last_error(const mcd_core_st *core)
 {
@@ -121,6 +97,25 @@ static void report(const mcd_error_info_st *ei, const char *what)
     } else {
         cli_error("%s failed (%s)", what, mcd_error_name(ei->error_code));
     }
+}
+
+bool mcd_ok(const mcd_core_st *core, const char *call, mcd_return_et ret)
+{
+    mcd_error_info_st ei;
+    char fn[64];
+
+    /* HANDLE_EVENT: done, and the core has news (see "state"). */
+    if (ret == MCD_RET_ACT_NONE || ret == MCD_RET_ACT_HANDLE_EVENT) {
+        return true;
+    }
+    call_name(fn, sizeof(fn), call);
+    if (ret != MCD_RET_ACT_HANDLE_ERROR) {
+        cli_error("%s: unexpected return action 0x%x", fn, ret);
+        return false;
+    }
+    ei = last_error(core);
+    report(&ei, fn);
+    return false;
 }
 
 bool target_connected(void)
@@ -277,18 +272,27 @@ fail:
     return -1;
 }
 
-int target_open_core(uint32_t index, bool *was_open)
+/* Core @index of the connection; NULL after an error. */
+static Core *core_at(uint32_t index)
 {
-    Core *c;
-
     if (target_need_connection()) {
-        return -1;
+        return NULL;
     }
     if (index >= target.num_cores) {
-        return cli_error("no core %u (cores 0-%u exist)", index,
-                         target.num_cores - 1);
+        cli_error("no core %u (cores 0-%u exist)", index,
+                  target.num_cores - 1);
+        return NULL;
     }
-    c = &target.cores[index];
+    return &target.cores[index];
+}
+
+int target_open_core(uint32_t index, bool *was_open)
+{
+    Core *c = core_at(index);
+
+    if (!c) {
+        return -1;
+    }
     *was_open = c->core != NULL;
     if (c->core) {
         return 0;
@@ -302,17 +306,12 @@ int target_open_core(uint32_t index, bool *was_open)
 
 int target_close_core(uint32_t index)
 {
-    Core *c;
+    Core *c = core_at(index);
     bool ok;
 
-    if (target_need_connection()) {
+    if (!c) {
         return -1;
     }
-    if (index >= target.num_cores) {
-        return cli_error("no core %u (cores 0-%u exist)", index,
-                         target.num_cores - 1);
-    }
-    c = &target.cores[index];
     if (!c->core) {
         return cli_error("core %u is not open", index);
     }
@@ -337,72 +336,88 @@ Core *target_need_core(void)
     return &target.cores[target.current];
 }
 
-int core_spaces(Core *c)
+/* A counted-list query of a core, from its start, the entry type erased. */
+typedef mcd_return_et CoreListQuery(const mcd_core_st *core, uint32_t *num,
+                                    void *out);
+
+static mcd_return_et qry_mem_spaces(const mcd_core_st *core, uint32_t *num,
+                                    void *out)
+{
+    return mcd_qry_mem_spaces_f(core, 0, num, out);
+}
+
+static mcd_return_et qry_reg_groups(const mcd_core_st *core, uint32_t *num,
+                                    void *out)
+{
+    return mcd_qry_reg_groups_f(core, 0, num, out);
+}
+
+/*
+ * All the entries, of @size bytes each, that @qry (MCD function @fn)
+ * lists for @c: *@list gets them (NULL if none), *@num their number.
+ * Error @none means that there are none.
+ */
+static int core_list(Core *c, CoreListQuery *qry, const char *fn,
+                     mcd_error_code_et none, size_t size, void **list,
+                     uint32_t *num)
 {
     uint32_t n = 0;
     mcd_error_info_st ei;
-    mcd_return_et ret;
+    void *all = NULL;
 
-    if (c->have_spaces) {
-        return 0;
-    }
-    ret = mcd_qry_mem_spaces_f(c->core, 0, &n, NULL);
-    if (ret != MCD_RET_ACT_NONE) {
+    if (qry(c->core, &n, NULL) != MCD_RET_ACT_NONE) {
         ei = last_error(c->core);
-        if (ei.error_code != MCD_ERR_NO_MEM_SPACES) {
-            report(&ei, "mcd_qry_mem_spaces_f");
+        if (ei.error_code != none) {
+            report(&ei, fn);
             return -1;
         }
         n = 0;
     }
     if (n) {
-        c->spaces = calloc(n, sizeof(*c->spaces));
-        if (!c->spaces) {
+        all = calloc(n, size);
+        if (!all) {
             return cli_error("out of memory");
         }
-        if (!MCD_CALL(c->core, mcd_qry_mem_spaces_f(c->core, 0, &n,
-                                                    c->spaces))) {
-            free(c->spaces);
-            c->spaces = NULL;
+        if (!mcd_ok(c->core, fn, MCD_RETRY(qry(c->core, &n, all)))) {
+            free(all);
             return -1;
         }
     }
-    c->num_spaces = n;
+    *list = all;
+    *num = n;
+    return 0;
+}
+
+int core_spaces(Core *c)
+{
+    void *list;
+
+    if (c->have_spaces) {
+        return 0;
+    }
+    if (core_list(c, qry_mem_spaces, "mcd_qry_mem_spaces_f",
+                  MCD_ERR_NO_MEM_SPACES, sizeof(*c->spaces), &list,
+                  &c->num_spaces)) {
+        return -1;
+    }
+    c->spaces = list;
     c->have_spaces = true;
     return 0;
 }
 
 int core_groups(Core *c)
 {
-    uint32_t n = 0;
-    mcd_error_info_st ei;
-    mcd_return_et ret;
+    void *list;
 
     if (c->have_groups) {
         return 0;
     }
-    ret = mcd_qry_reg_groups_f(c->core, 0, &n, NULL);
-    if (ret != MCD_RET_ACT_NONE) {
-        ei = last_error(c->core);
-        if (ei.error_code != MCD_ERR_NO_REG_GROUPS) {
-            report(&ei, "mcd_qry_reg_groups_f");
-            return -1;
-        }
-        n = 0;
+    if (core_list(c, qry_reg_groups, "mcd_qry_reg_groups_f",
+                  MCD_ERR_NO_REG_GROUPS, sizeof(*c->groups), &list,
+                  &c->num_groups)) {
+        return -1;
     }
-    if (n) {
-        c->groups = calloc(n, sizeof(*c->groups));
-        if (!c->groups) {
-            return cli_error("out of memory");
-        }
-        if (!MCD_CALL(c->core, mcd_qry_reg_groups_f(c->core, 0, &n,
-                                                    c->groups))) {
-            free(c->groups);
-            c->groups = NULL;
-            return -1;
-        }
-    }
-    c->num_groups = n;
+    c->groups = list;
     c->have_groups = true;
     return 0;
 }
@@ -483,6 +498,33 @@ static bool name_contains(const char *name, const char *part)
     return strcasestr(name, part) != NULL;
 }
 
+/*
+ * Of the @n entries at @base, @stride bytes apart, with a name @name_off
+ * bytes into each: the only one whose name starts with @name, else the
+ * only one whose name contains it.  NULL if none or (*@matches > 1)
+ * several do.
+ */
+static const void *find_abbrev(const void *base, uint32_t n, size_t stride,
+                               size_t name_off, const char *name,
+                               int *matches)
+{
+    const char *found = NULL;
+
+    *matches = 0;
+    for (int pass = 0; pass < 2 && !*matches; pass++) {
+        for (uint32_t i = 0; i < n; i++) {
+            const char *e = (const char *)base + i * stride;
+
+            if (pass ? name_contains(e + name_off, name) :
+                name_starts(e + name_off, name)) {
+                found = e;
+                (*matches)++;
+            }
+        }
+    }
+    return *matches == 1 ? found : NULL;
+}
+
 /* The first non-secure space with any of @types, else the first one. */
 static const mcd_memspace_st *space_of_type(Core *c, uint32_t types)
 {
@@ -519,9 +561,9 @@ const mcd_memspace_st *core_find_space(Core *c, const char *name)
         { "regs", MCD_MEM_SPACE_IS_REGISTERS },
         { "registers", MCD_MEM_SPACE_IS_REGISTERS },
     };
-    const mcd_memspace_st *found = NULL;
+    const mcd_memspace_st *found;
     uint32_t id;
-    int matches = 0;
+    int matches;
 
     if (core_spaces(c)) {
         return NULL;
@@ -549,17 +591,10 @@ const mcd_memspace_st *core_find_space(Core *c, const char *name)
         }
     }
     /* A unique start of a name, else a unique part of one. */
-    for (int pass = 0; pass < 2 && !matches; pass++) {
-        for (uint32_t i = 0; i < c->num_spaces; i++) {
-            const char *n = c->spaces[i].mem_space_name;
-
-            if (pass ? name_contains(n, name) : name_starts(n, name)) {
-                found = &c->spaces[i];
-                matches++;
-            }
-        }
-    }
-    if (matches == 1) {
+    found = find_abbrev(c->spaces, c->num_spaces, sizeof(*c->spaces),
+                        offsetof(mcd_memspace_st, mem_space_name), name,
+                        &matches);
+    if (found) {
         return found;
     }
     cli_error(matches ? "memory space '%s' is ambiguous (see 'spaces')" :
@@ -580,9 +615,9 @@ uint32_t core_trigger_space(Core *c)
 
 const mcd_register_group_st *core_find_group(Core *c, const char *name)
 {
-    const mcd_register_group_st *found = NULL;
+    const mcd_register_group_st *found;
     uint32_t id;
-    int matches = 0;
+    int matches;
 
     if (core_groups(c)) {
         return NULL;
@@ -602,17 +637,10 @@ const mcd_register_group_st *core_find_group(Core *c, const char *name)
         }
     }
     /* A unique start of a name, else a unique part of one ("fpu"). */
-    for (int pass = 0; pass < 2 && !matches; pass++) {
-        for (uint32_t i = 0; i < c->num_groups; i++) {
-            const char *n = c->groups[i].reg_group_name;
-
-            if (pass ? name_contains(n, name) : name_starts(n, name)) {
-                found = &c->groups[i];
-                matches++;
-            }
-        }
-    }
-    if (matches == 1) {
+    found = find_abbrev(c->groups, c->num_groups, sizeof(*c->groups),
+                        offsetof(mcd_register_group_st, reg_group_name),
+                        name, &matches);
+    if (found) {
         return found;
     }
     cli_error(matches ? "register group '%s' is ambiguous (see 'regs')" :

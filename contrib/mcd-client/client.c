@@ -136,16 +136,43 @@ static mcd_return_et call_failure(McdcCall *c, const McdcFailure *f)
     return call_record(c, MCD_RET_ACT_HANDLE_ERROR, f->code, f->str);
 }
 
+static mcd_return_et G_GNUC_PRINTF(3, 0)
+call_vfail(McdcCall *c, mcd_error_code_et code, const char *fmt, va_list ap)
+{
+    char str[MCD_INFO_STR_LEN];
+
+    vsnprintf(str, sizeof(str), fmt, ap);
+    return call_record(c, MCD_RET_ACT_HANDLE_ERROR, code, str);
+}
+
 static mcd_return_et G_GNUC_PRINTF(3, 4)
 call_fail(McdcCall *c, mcd_error_code_et code, const char *fmt, ...)
 {
-    char str[MCD_INFO_STR_LEN];
+    mcd_return_et ret;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(str, sizeof(str), fmt, ap);
+    ret = call_vfail(c, code, fmt, ap);
     va_end(ap);
-    return call_record(c, MCD_RET_ACT_HANDLE_ERROR, code, str);
+    return ret;
+}
+
+/*
+ * Check an argument of the call: unless @ok, fail the call with
+ * MCD_ERR_PARAM, the message made from @fmt, in *@ret.
+ */
+static bool G_GNUC_PRINTF(4, 5)
+call_arg(McdcCall *c, mcd_return_et *ret, bool ok, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ok) {
+        return true;
+    }
+    va_start(ap, fmt);
+    *ret = call_vfail(c, MCD_ERR_PARAM, fmt, ap);
+    va_end(ap);
+    return false;
 }
 
 /* An answer that does not match the schema; the line itself was fine. */
@@ -168,28 +195,27 @@ static bool conn_alive(uint64_t gen)
     return mcdc.conn && gen == mcdc.gen;
 }
 
-static McdcServer *find_server(const mcd_server_st *handle)
+/* The entry of @live whose member at @offset is @handle, or NULL. */
+static void *find_live(GPtrArray *live, const void *handle, size_t offset)
 {
-    for (guint i = 0; handle && i < mcdc.servers->len; i++) {
-        McdcServer *s = g_ptr_array_index(mcdc.servers, i);
+    for (guint i = 0; handle && i < live->len; i++) {
+        char *p = g_ptr_array_index(live, i);
 
-        if (&s->handle == handle) {
-            return s;
+        if (p + offset == handle) {
+            return p;
         }
     }
     return NULL;
 }
 
+static McdcServer *find_server(const mcd_server_st *handle)
+{
+    return find_live(mcdc.servers, handle, offsetof(McdcServer, handle));
+}
+
 static McdcCore *find_core(const mcd_core_st *handle)
 {
-    for (guint i = 0; handle && i < mcdc.cores->len; i++) {
-        McdcCore *co = g_ptr_array_index(mcdc.cores, i);
-
-        if (&co->handle == handle) {
-            return co;
-        }
-    }
-    return NULL;
+    return find_live(mcdc.cores, handle, offsetof(McdcCore, handle));
 }
 
 static void server_free(McdcServer *s)
@@ -231,9 +257,9 @@ static bool call_server(McdcCall *c, mcd_return_et *ret)
     return true;
 }
 
-/* Calls bound to @handle, which must be a live core. */
-static bool call_core(McdcCall *c, const mcd_core_st *handle,
-                      mcd_return_et *ret)
+/* Look up a core handle for a call. */
+static McdcCore *call_core_handle(McdcCall *c, const mcd_core_st *handle,
+                                  mcd_return_et *ret)
 {
     McdcCore *co = find_core(handle);
 
@@ -242,6 +268,20 @@ static bool call_core(McdcCall *c, const mcd_core_st *handle,
                          "unknown core handle (not opened by "
                          "mcd_open_core_f(), or closed)" :
                          "no core given (core is NULL)");
+    }
+    return co;
+}
+
+/*
+ * Calls bound to @handle, which must be a live core.  @args (may be
+ * NULL) gets the core-uid added.
+ */
+static bool call_core(McdcCall *c, const mcd_core_st *handle,
+                      JsonObject *args, mcd_return_et *ret)
+{
+    McdcCore *co = call_core_handle(c, handle, ret);
+
+    if (!co) {
         return false;
     }
     c->core = co;
@@ -253,7 +293,29 @@ static bool call_core(McdcCall *c, const mcd_core_st *handle,
         return false;
     }
     call_use_main(c);
+    if (args) {
+        json_object_set_int_member(args, "core-uid", co->uid);
+    }
     return true;
+}
+
+/* Refuse a core-bound call for a bad argument; a bad core comes first. */
+static mcd_return_et G_GNUC_PRINTF(2, 3)
+core_refuse(const mcd_core_st *core, const char *fmt, ...)
+{
+    char str[MCD_INFO_STR_LEN];
+    mcd_return_et ret;
+    McdcCall c;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(str, sizeof(str), fmt, ap);
+    va_end(ap);
+    call_begin(&c);
+    if (call_core(&c, core, NULL, &ret)) {
+        call_arg(&c, &ret, false, "%s", str);
+    }
+    return call_end(&c, ret);
 }
 
 /* A send-and-receive on the call's connection; see call_exec(). */
@@ -474,6 +536,21 @@ static const char *opt_str(JsonObject *o, const char *name, const char *dflt)
     return mcdc_get_str(o, name, &f);
 }
 
+/* Store the optional string member @name of @o ("" if none) in @buf. */
+static void copy_opt_str(JsonObject *o, const char *name, char *buf,
+                         size_t size)
+{
+    const char *s = opt_str(o, name, "");
+
+    mcdc_copy_str(buf, size, s ? s : "");
+}
+
+/* A reference to @args, or new empty arguments if NULL. */
+static JsonObject *args_ref(JsonObject *args)
+{
+    return args ? json_object_ref(args) : json_object_new();
+}
+
 /*
  * The common shapes of core-bound calls.  @args (may be NULL) gets the
  * core-uid added; the caller keeps its reference.
@@ -481,15 +558,13 @@ static const char *opt_str(JsonObject *o, const char *name, const char *dflt)
 static mcd_return_et core_cmd(const mcd_core_st *core, const char *cmd,
                               JsonObject *args)
 {
-    g_autoptr(JsonObject) own = args ? json_object_ref(args) :
-                                       json_object_new();
+    g_autoptr(JsonObject) own = args_ref(args);
     g_autoptr(JsonObject) r = NULL;
     mcd_return_et ret;
     McdcCall c;
 
     call_begin(&c);
-    if (call_core(&c, core, &ret)) {
-        json_object_set_int_member(own, "core-uid", c.core->uid);
+    if (call_core(&c, core, own, &ret)) {
         r = call_exec(&c, cmd, own, 0, &ret);
     }
     return call_end(&c, ret);
@@ -501,8 +576,7 @@ static mcd_return_et core_qry_struct(const mcd_core_st *core,
                                      const char *member,
                                      const McdcStructDesc *d, void *out)
 {
-    g_autoptr(JsonObject) own = args ? json_object_ref(args) :
-                                       json_object_new();
+    g_autoptr(JsonObject) own = args_ref(args);
     g_autoptr(JsonObject) r = NULL;
     g_autofree void *tmp = g_malloc0(d->size);
     mcd_return_et ret;
@@ -511,14 +585,11 @@ static mcd_return_et core_qry_struct(const mcd_core_st *core,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, own, &ret) ||
+        !call_arg(&c, &ret, out, "no buffer given for the %s (NULL)",
+                  d->name)) {
         return call_end(&c, ret);
     }
-    if (!out) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no buffer given "
-                                      "for the %s (NULL)", d->name));
-    }
-    json_object_set_int_member(own, "core-uid", c.core->uid);
     r = call_exec(&c, cmd, own, 0, &ret);
     if (ret == MCD_RET_ACT_NONE) {
         o = mcdc_get_obj(r, member, &f);
@@ -531,20 +602,25 @@ static mcd_return_et core_qry_struct(const mcd_core_st *core,
     return call_end(&c, ret);
 }
 
-/* A core-bound query whose result is the number in member @member. */
-static mcd_return_et core_qry_uint(const mcd_core_st *core, const char *cmd,
-                                   const char *member, uint64_t max,
-                                   uint64_t *out, McdcCall *c)
+/*
+ * A core-bound query whose result is the number in member @member, at
+ * most @max: stored in *@out, which is named @what in the error if it
+ * is NULL.  Within call_begin() and call_end().
+ */
+static mcd_return_et core_qry_uint(McdcCall *c, const mcd_core_st *core,
+                                   const char *cmd, const char *member,
+                                   uint64_t max, uint64_t *out,
+                                   const char *what)
 {
     g_autoptr(JsonObject) args = json_object_new();
     g_autoptr(JsonObject) r = NULL;
     mcd_return_et ret;
     McdcFailure f;
 
-    if (!call_core(c, core, &ret)) {
+    if (!call_core(c, core, args, &ret) ||
+        !call_arg(c, &ret, out, "no place for the result (%s)", what)) {
         return ret;
     }
-    json_object_set_int_member(args, "core-uid", c->core->uid);
     r = call_exec(c, cmd, args, 0, &ret);
     if (ret == MCD_RET_ACT_NONE &&
         !mcdc_get_uint(r, member, max, out, &f)) {
@@ -561,14 +637,8 @@ static mcd_return_et core_qry_u32(const mcd_core_st *core, const char *cmd,
     McdcCall c;
 
     call_begin(&c);
-    if (!out) {
-        if (call_core(&c, core, &ret)) {
-            ret = call_fail(&c, MCD_ERR_PARAM, "no place for the result "
-                            "(NULL)");
-        }
-        return call_end(&c, ret);
-    }
-    ret = core_qry_uint(core, cmd, member, UINT32_MAX, &v, &c);
+    ret = core_qry_uint(&c, core, cmd, member, UINT32_MAX, out ? &v : NULL,
+                        "NULL");
     if (ret == MCD_RET_ACT_NONE) {
         *out = v;
     }
@@ -580,14 +650,12 @@ static mcd_return_et core_list(const mcd_core_st *core, const McdcList *q,
                                JsonObject *args, uint32_t start,
                                uint32_t *num, void *out)
 {
-    g_autoptr(JsonObject) own = args ? json_object_ref(args) :
-                                       json_object_new();
+    g_autoptr(JsonObject) own = args_ref(args);
     mcd_return_et ret;
     McdcCall c;
 
     call_begin(&c);
-    if (call_core(&c, core, &ret)) {
-        json_object_set_int_member(own, "core-uid", c.core->uid);
+    if (call_core(&c, core, own, &ret)) {
         ret = call_list(&c, q, own, start, num, out);
     }
     return call_end(&c, ret);
@@ -856,19 +924,21 @@ mcd_return_et mcd_close_server_f(const mcd_server_st *server)
     return call_end(&c, ret);
 }
 
-/* Calls on an open server handle. */
+/* Calls on an open server handle; @args gets its server-uid added. */
 static bool call_on_server(McdcCall *c, const mcd_server_st *server,
-                           McdcServer **s, mcd_return_et *ret)
+                           JsonObject *args, mcd_return_et *ret)
 {
-    *s = call_server_handle(c, server, ret);
-    if (!*s) {
+    McdcServer *s = call_server_handle(c, server, ret);
+
+    if (!s) {
         return false;
     }
-    if (*s != mcdc.server || !conn_alive((*s)->gen)) {
+    if (s != mcdc.server || !conn_alive(s->gen)) {
         *ret = not_connected(c);
         return false;
     }
     call_use_main(c);
+    json_object_set_int_member(args, "server-uid", s->uid);
     return true;
 }
 
@@ -878,18 +948,14 @@ mcd_return_et mcd_set_server_config_f(const mcd_server_st *server,
     g_autoptr(JsonObject) args = json_object_new();
     g_autoptr(JsonObject) r = NULL;
     mcd_return_et ret;
-    McdcServer *s;
     McdcCall c;
 
     call_begin(&c);
-    if (!call_on_server(&c, server, &s, &ret)) {
+    if (!call_on_server(&c, server, args, &ret) ||
+        !call_arg(&c, &ret, config_string, "no configuration given "
+                  "(config_string is NULL)")) {
         return call_end(&c, ret);
     }
-    if (!config_string) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no configuration "
-                                      "given (config_string is NULL)"));
-    }
-    json_object_set_int_member(args, "server-uid", s->uid);
     set_str(args, "config-string", config_string);
     r = call_exec(&c, "mcd-set-server-config", args, 0, &ret);
     return call_end(&c, ret);
@@ -903,20 +969,14 @@ mcd_return_et mcd_qry_server_config_f(const mcd_server_st *server,
     g_autoptr(JsonObject) r = NULL;
     mcd_return_et ret;
     McdcFailure f;
-    McdcServer *s;
     uint32_t len;
-    const char *str;
     McdcCall c;
 
     call_begin(&c);
-    if (!call_on_server(&c, server, &s, &ret)) {
+    if (!call_on_server(&c, server, args, &ret) ||
+        !call_arg(&c, &ret, max_len, "no length given (max_len is NULL)")) {
         return call_end(&c, ret);
     }
-    if (!max_len) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no length given "
-                                      "(max_len is NULL)"));
-    }
-    json_object_set_int_member(args, "server-uid", s->uid);
     json_object_set_int_member(args, "max-len",
                                config_string ? *max_len : 0);
     r = call_exec(&c, "mcd-qry-server-config", args, 0, &ret);
@@ -930,8 +990,7 @@ mcd_return_et mcd_qry_server_config_f(const mcd_server_st *server,
                                                 &f));
         }
         if (ret == MCD_RET_ACT_NONE && config_string && *max_len) {
-            str = opt_str(r, "config-string", "");
-            mcdc_copy_str(config_string, *max_len, str ? str : "");
+            copy_opt_str(r, "config-string", config_string, *max_len);
         }
         *max_len = len;
     } else if (ret == MCD_RET_ACT_NONE) {
@@ -966,11 +1025,9 @@ static mcd_return_et server_list(const McdcList *q, const char *what_name,
     McdcCall c;
 
     call_begin(&c);
-    if (what_name && !what) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no %s given "
-                                      "(NULL)", what_name));
-    }
-    if (!call_server(&c, &ret)) {
+    if (!call_arg(&c, &ret, !what_name || what, "no %s given (NULL)",
+                  what_name) ||
+        !call_server(&c, &ret)) {
         return call_end(&c, ret);
     }
     if (what_name) {
@@ -1031,12 +1088,9 @@ mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
     McdcCall c;
 
     call_begin(&c);
-    if (!core_con_info || !core) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "mcd_open_core_f: "
-                                      "%s is NULL", core ? "core_con_info" :
-                                      "core"));
-    }
-    if (!call_server(&c, &ret)) {
+    if (!call_arg(&c, &ret, core_con_info && core, "mcd_open_core_f: %s is "
+                  "NULL", core ? "core_con_info" : "core") ||
+        !call_server(&c, &ret)) {
         return call_end(&c, ret);
     }
     set_struct(args, "core-con-info", &mcdc_core_con_info_desc,
@@ -1078,12 +1132,9 @@ mcd_return_et mcd_close_core_f(const mcd_core_st *core)
     McdcCall c;
 
     call_begin(&c);
-    co = find_core(core);
+    co = call_core_handle(&c, core, &ret);
     if (!co) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, core ?
-                                      "unknown core handle (not opened by "
-                                      "mcd_open_core_f(), or closed)" :
-                                      "no core given (core is NULL)"));
+        return call_end(&c, ret);
     }
     if (!conn_alive(co->gen)) {
         /* The server closed it when the connection went. */
@@ -1114,14 +1165,11 @@ mcd_return_et mcd_qry_device_description_f(const mcd_core_st *core,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, args, &ret) ||
+        !call_arg(&c, &ret, url_length, "no length given (url_length is "
+                  "NULL)")) {
         return call_end(&c, ret);
     }
-    if (!url_length) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no length given "
-                                      "(url_length is NULL)"));
-    }
-    json_object_set_int_member(args, "core-uid", c.core->uid);
     json_object_set_int_member(args, "url-length", url ? *url_length : 0);
     r = call_exec(&c, "mcd-qry-device-description", args, 0, &ret);
     if (ret != MCD_RET_ACT_NONE) {
@@ -1132,9 +1180,7 @@ mcd_return_et mcd_qry_device_description_f(const mcd_core_st *core,
                                             &f));
     }
     if (url && *url_length) {
-        const char *s = opt_str(r, "url", "");
-
-        mcdc_copy_str(url, *url_length, s ? s : "");
+        copy_opt_str(r, "url", url, *url_length);
     }
     *url_length = len;
     return call_end(&c, ret);
@@ -1148,15 +1194,9 @@ mcd_return_et mcd_qry_max_payload_size_f(const mcd_core_st *core,
     McdcCall c;
 
     call_begin(&c);
-    if (!max_payload) {
-        if (call_core(&c, core, &ret)) {
-            ret = call_fail(&c, MCD_ERR_PARAM, "no place for the result "
-                            "(max_payload is NULL)");
-        }
-        return call_end(&c, ret);
-    }
-    ret = core_qry_uint(core, "mcd-qry-max-payload-size", "max-payload",
-                        UINT32_MAX, &v, &c);
+    ret = core_qry_uint(&c, core, "mcd-qry-max-payload-size", "max-payload",
+                        UINT32_MAX, max_payload ? &v : NULL,
+                        "max_payload is NULL");
     if (ret == MCD_RET_ACT_NONE) {
         *max_payload = v;
         c.core->max_payload = v;
@@ -1301,19 +1341,15 @@ mcd_return_et mcd_create_trig_f(const mcd_core_st *core, void *trig,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, args, &ret) ||
+        !call_arg(&c, &ret, trig && trig_id, "mcd_create_trig_f: %s is "
+                  "NULL", trig ? "trig_id" : "trig")) {
         return call_end(&c, ret);
-    }
-    if (!trig || !trig_id) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "mcd_create_trig_f: "
-                                      "%s is NULL", trig ? "trig_id" :
-                                      "trig"));
     }
     t = mcdc_trig_to_json(trig, &f);
     if (!t) {
         return call_end(&c, call_failure(&c, &f));
     }
-    json_object_set_int_member(args, "core-uid", c.core->uid);
     json_object_set_object_member(args, "trig", t);
     r = call_exec(&c, "mcd-create-trig", args, 0, &ret);
     if (ret != MCD_RET_ACT_NONE) {
@@ -1345,14 +1381,11 @@ mcd_return_et mcd_qry_trig_f(const mcd_core_st *core, uint32_t trig_id,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, args, &ret) ||
+        !call_arg(&c, &ret, trig, "no buffer given for the trigger (trig "
+                  "is NULL)")) {
         return call_end(&c, ret);
     }
-    if (!trig) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no buffer given "
-                                      "for the trigger (trig is NULL)"));
-    }
-    json_object_set_int_member(args, "core-uid", c.core->uid);
     json_object_set_int_member(args, "trig-id", trig_id);
     json_object_set_int_member(args, "max-trig-size", max_trig_size);
     r = call_exec(&c, "mcd-qry-trig", args, 0, &ret);
@@ -1509,19 +1542,17 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, NULL, &ret) ||
+        !call_arg(&c, &ret, txlist && (!txlist->num_tx || txlist->tx),
+                  "no transaction list given (%s is NULL)", txlist ?
+                  "txlist->tx" : "txlist")) {
         return call_end(&c, ret);
     }
-    if (!txlist || (txlist->num_tx && !txlist->tx)) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "no transaction "
-                                      "list given (%s is NULL)", txlist ?
-                                      "txlist->tx" : "txlist"));
-    }
     for (uint32_t i = 0; i < txlist->num_tx; i++) {
-        if (txlist->tx[i].num_bytes && !txlist->tx[i].data) {
-            return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "transaction "
-                                          "%u: %u bytes but no data buffer",
-                                          i, txlist->tx[i].num_bytes));
+        if (!call_arg(&c, &ret, !txlist->tx[i].num_bytes ||
+                      txlist->tx[i].data, "transaction %u: %u bytes but no "
+                      "data buffer", i, txlist->tx[i].num_bytes)) {
+            return call_end(&c, ret);
         }
     }
     ret = core_payload(&c, &payload);
@@ -1617,24 +1648,12 @@ mcd_return_et mcd_run_until_f(const mcd_core_st *core, mcd_bool_t global,
 mcd_return_et mcd_qry_current_time_f(const mcd_core_st *core,
                                      uint64_t *current_time)
 {
-    mcd_return_et ret;
-    uint64_t v;
     McdcCall c;
 
     call_begin(&c);
-    if (!current_time) {
-        if (call_core(&c, core, &ret)) {
-            ret = call_fail(&c, MCD_ERR_PARAM, "no place for the result "
-                            "(current_time is NULL)");
-        }
-        return call_end(&c, ret);
-    }
-    ret = core_qry_uint(core, "mcd-qry-current-time", "current-time",
-                        UINT64_MAX, &v, &c);
-    if (ret == MCD_RET_ACT_NONE) {
-        *current_time = v;
-    }
-    return call_end(&c, ret);
+    return call_end(&c, core_qry_uint(&c, core, "mcd-qry-current-time",
+                                      "current-time", UINT64_MAX,
+                                      current_time, "current_time is NULL"));
 }
 
 mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
@@ -1669,27 +1688,22 @@ mcd_return_et mcd_execute_command_f(const mcd_core_st *core,
     g_autoptr(JsonObject) args = json_object_new();
     g_autoptr(JsonObject) r = NULL;
     mcd_return_et ret;
-    const char *s;
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, args, &ret) ||
+        !call_arg(&c, &ret, command_string &&
+                  (!result_string_size || result_string),
+                  "mcd_execute_command_f: %s is NULL", command_string ?
+                  "result_string" : "command_string")) {
         return call_end(&c, ret);
     }
-    if (!command_string || (result_string_size && !result_string)) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM,
-                                      "mcd_execute_command_f: %s is NULL",
-                                      command_string ? "result_string" :
-                                      "command_string"));
-    }
-    json_object_set_int_member(args, "core-uid", c.core->uid);
     set_str(args, "command-string", command_string);
     json_object_set_int_member(args, "result-string-size",
                                result_string_size);
     r = call_exec(&c, "mcd-execute-command", args, 0, &ret);
     if (ret == MCD_RET_ACT_NONE && result_string_size) {
-        s = opt_str(r, "result-string", "");
-        mcdc_copy_str(result_string, result_string_size, s ? s : "");
+        copy_opt_str(r, "result-string", result_string, result_string_size);
     }
     return call_end(&c, ret);
 }
@@ -1730,18 +1744,12 @@ static mcd_return_et chl_cmd(const mcd_core_st *core, const char *cmd,
                              const mcd_chl_st *channel)
 {
     g_autoptr(JsonObject) args = json_object_new();
-    mcd_return_et ret;
-    McdcCall c;
 
-    if (channel) {
-        set_struct(args, "channel", &mcdc_chl_desc, channel);
-        return core_cmd(core, cmd, args);
+    if (!channel) {
+        return core_refuse(core, "no channel given (NULL)");
     }
-    call_begin(&c);
-    if (call_core(&c, core, &ret)) {
-        ret = call_fail(&c, MCD_ERR_PARAM, "no channel given (NULL)");
-    }
-    return call_end(&c, ret);
+    set_struct(args, "channel", &mcdc_chl_desc, channel);
+    return core_cmd(core, cmd, args);
 }
 
 mcd_return_et mcd_chl_open_f(const mcd_core_st *core, mcd_chl_st *channel)
@@ -1762,16 +1770,10 @@ mcd_return_et mcd_send_msg_f(const mcd_core_st *core,
                              const uint8_t *msg)
 {
     g_autoptr(JsonObject) args = json_object_new();
-    mcd_return_et ret;
-    McdcCall c;
 
     if (!channel || (msg_len && !msg)) {
-        call_begin(&c);
-        if (call_core(&c, core, &ret)) {
-            ret = call_fail(&c, MCD_ERR_PARAM, "mcd_send_msg_f: %s is NULL",
-                            channel ? "msg" : "channel");
-        }
-        return call_end(&c, ret);
+        return core_refuse(core, "mcd_send_msg_f: %s is NULL",
+                           channel ? "msg" : "channel");
     }
     set_struct(args, "channel", &mcdc_chl_desc, channel);
     json_object_set_int_member(args, "msg-len", msg_len);
@@ -1793,15 +1795,12 @@ mcd_return_et mcd_receive_msg_f(const mcd_core_st *core,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, args, &ret) ||
+        !call_arg(&c, &ret, channel && msg_len && (!*msg_len || msg),
+                  "mcd_receive_msg_f: %s is NULL", !channel ? "channel" :
+                  !msg_len ? "msg_len" : "msg")) {
         return call_end(&c, ret);
     }
-    if (!channel || !msg_len || (*msg_len && !msg)) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "mcd_receive_msg_f: "
-                                      "%s is NULL", !channel ? "channel" :
-                                      !msg_len ? "msg_len" : "msg"));
-    }
-    json_object_set_int_member(args, "core-uid", c.core->uid);
     set_struct(args, "channel", &mcdc_chl_desc, channel);
     json_object_set_int_member(args, "timeout", timeout);
     json_object_set_int_member(args, "msg-len", *msg_len);
@@ -1861,16 +1860,9 @@ mcd_return_et mcd_set_trace_state_f(const mcd_core_st *core,
                                     mcd_trace_state_st *state)
 {
     g_autoptr(JsonObject) args = arg_uint("trace-id", trace_id);
-    mcd_return_et ret;
-    McdcCall c;
 
     if (!state) {
-        call_begin(&c);
-        if (call_core(&c, core, &ret)) {
-            ret = call_fail(&c, MCD_ERR_PARAM, "no trace state given "
-                            "(NULL)");
-        }
-        return call_end(&c, ret);
+        return core_refuse(core, "no trace state given (NULL)");
     }
     set_struct(args, "state", &mcdc_trace_state_desc, state);
     /* The answer carries the state the trace ended up in. */
@@ -1953,15 +1945,12 @@ mcd_return_et mcd_read_trace_f(const mcd_core_st *core, uint32_t trace_id,
     McdcCall c;
 
     call_begin(&c);
-    if (!call_core(&c, core, &ret)) {
+    if (!call_core(&c, core, args, &ret) ||
+        !call_arg(&c, &ret, num_frames && (!*num_frames || trace_data),
+                  "mcd_read_trace_f: %s is NULL", num_frames ?
+                  "trace_data" : "num_frames")) {
         return call_end(&c, ret);
     }
-    if (!num_frames || (*num_frames && !trace_data)) {
-        return call_end(&c, call_fail(&c, MCD_ERR_PARAM, "mcd_read_trace_f: "
-                                      "%s is NULL", num_frames ?
-                                      "trace_data" : "num_frames"));
-    }
-    json_object_set_int_member(args, "core-uid", c.core->uid);
     json_object_set_int_member(args, "trace-id", trace_id);
     json_object_set_int_member(args, "start-index", start_index);
     json_object_set_int_member(args, "num-frames", *num_frames);

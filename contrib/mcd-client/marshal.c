@@ -536,15 +536,40 @@ static bool node_uint(JsonNode *n, uint64_t max, uint64_t *val)
     return true;
 }
 
+/* Record that member @name, @n (NULL: missing), is not @what. */
+static void member_fail(McdcFailure *f, const char *name, JsonNode *n,
+                        const char *what)
+{
+    mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' is %s",
+              name, !n ? "missing" : what);
+}
+
+/*
+ * Member @name of @o if it is a node of @type, of @vtype for values;
+ * else NULL, with a failure that says it is not @what.
+ */
+static JsonNode *get_member(JsonObject *o, const char *name,
+                            JsonNodeType type, GType vtype,
+                            const char *what, McdcFailure *f)
+{
+    JsonNode *n = json_object_get_member(o, name);
+
+    if (!n || JSON_NODE_TYPE(n) != type ||
+        (type == JSON_NODE_VALUE && json_node_get_value_type(n) != vtype)) {
+        member_fail(f, name, n, what);
+        return NULL;
+    }
+    return n;
+}
+
 bool mcdc_get_uint(JsonObject *o, const char *name, uint64_t max,
                    uint64_t *val, McdcFailure *f)
 {
     JsonNode *n = json_object_get_member(o, name);
 
     if (!node_uint(n, max, val)) {
-        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' is "
-                  "%s", name, !n ? "missing" :
-                  "not an unsigned integer of the expected size");
+        member_fail(f, name, n, "not an unsigned integer of the expected "
+                    "size");
         return false;
     }
     return true;
@@ -571,53 +596,37 @@ bool mcdc_get_u64(JsonObject *o, const char *name, uint64_t *val,
 static bool get_bool(JsonObject *o, const char *name, bool *val,
                      McdcFailure *f)
 {
-    JsonNode *n = json_object_get_member(o, name);
+    JsonNode *n = get_member(o, name, JSON_NODE_VALUE, G_TYPE_BOOLEAN,
+                             "not a boolean", f);
 
-    if (!n || !JSON_NODE_HOLDS_VALUE(n) ||
-        json_node_get_value_type(n) != G_TYPE_BOOLEAN) {
-        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' is "
-                  "%s", name, !n ? "missing" : "not a boolean");
-        return false;
+    if (n) {
+        *val = json_node_get_boolean(n);
     }
-    *val = json_node_get_boolean(n);
-    return true;
+    return n != NULL;
 }
 
 const char *mcdc_get_str(JsonObject *o, const char *name, McdcFailure *f)
 {
-    JsonNode *n = json_object_get_member(o, name);
+    JsonNode *n = get_member(o, name, JSON_NODE_VALUE, G_TYPE_STRING,
+                             "not a string", f);
 
-    if (!n || !JSON_NODE_HOLDS_VALUE(n) ||
-        json_node_get_value_type(n) != G_TYPE_STRING) {
-        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' is "
-                  "%s", name, !n ? "missing" : "not a string");
-        return NULL;
-    }
-    return json_node_get_string(n);
+    return n ? json_node_get_string(n) : NULL;
 }
 
 JsonObject *mcdc_get_obj(JsonObject *o, const char *name, McdcFailure *f)
 {
-    JsonNode *n = json_object_get_member(o, name);
+    JsonNode *n = get_member(o, name, JSON_NODE_OBJECT, G_TYPE_INVALID,
+                             "not an object", f);
 
-    if (!n || !JSON_NODE_HOLDS_OBJECT(n)) {
-        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' is "
-                  "%s", name, !n ? "missing" : "not an object");
-        return NULL;
-    }
-    return json_node_get_object(n);
+    return n ? json_node_get_object(n) : NULL;
 }
 
 JsonArray *mcdc_get_array(JsonObject *o, const char *name, McdcFailure *f)
 {
-    JsonNode *n = json_object_get_member(o, name);
+    JsonNode *n = get_member(o, name, JSON_NODE_ARRAY, G_TYPE_INVALID,
+                             "not an array", f);
 
-    if (!n || !JSON_NODE_HOLDS_ARRAY(n)) {
-        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' is "
-                  "%s", name, !n ? "missing" : "not an array");
-        return NULL;
-    }
-    return json_node_get_array(n);
+    return n ? json_node_get_array(n) : NULL;
 }
 
 static bool array_from_json(JsonArray *a, const McdcField *fl, char *p,
@@ -765,8 +774,7 @@ bool mcdc_trig_from_json(JsonObject *o, void *trig, size_t size,
             continue;
         }
         if (!JSON_NODE_HOLDS_OBJECT(n)) {
-            mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: member '%s' "
-                      "is not an object", k->member);
+            member_fail(f, k->member, n, "not an object");
             return false;
         }
         if (size < k->desc->size) {

@@ -212,6 +212,35 @@ void mcdc_conn_close(McdcConn *conn)
     g_free(conn);
 }
 
+/*
+ * After a send() (@events POLLOUT) or recv() (POLLIN) on @conn returned
+ * @n < 1: whether to try again, because it was interrupted or the socket
+ * got ready before @deadline.  If not, the failure is in @f.
+ */
+static bool io_again(McdcConn *conn, ssize_t n, short events,
+                     gint64 deadline, McdcFailure *f)
+{
+    if (n < 0 && errno == EINTR) {
+        return true;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (wait_fd(conn->fd, events, deadline)) {
+            return true;
+        }
+        if (errno == ETIMEDOUT) {
+            mcdc_fail(f, MCD_ERR_TIMED_OUT, events == POLLOUT ?
+                      "the MCD server at %s does not take the request" :
+                      "no answer from the MCD server at %s in time",
+                      conn->endpoint);
+            return false;
+        }
+    }
+    mcdc_fail(f, MCD_ERR_CONNECTION, "%s the MCD server at %s failed: %s",
+              events == POLLOUT ? "sending to" : "receiving from",
+              conn->endpoint, g_strerror(errno));
+    return false;
+}
+
 bool mcdc_conn_send(McdcConn *conn, const char *buf, size_t len,
                     gint64 deadline, McdcFailure *f)
 {
@@ -224,22 +253,9 @@ bool mcdc_conn_send(McdcConn *conn, const char *buf, size_t len,
             len -= n;
             continue;
         }
-        if (n < 0 && errno == EINTR) {
-            continue;
+        if (!io_again(conn, n, POLLOUT, deadline, f)) {
+            return false;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (wait_fd(conn->fd, POLLOUT, deadline)) {
-                continue;
-            }
-            if (errno == ETIMEDOUT) {
-                mcdc_fail(f, MCD_ERR_TIMED_OUT, "the MCD server at %s "
-                          "does not take the request", conn->endpoint);
-                return false;
-            }
-        }
-        mcdc_fail(f, MCD_ERR_CONNECTION, "sending to the MCD server at %s "
-                  "failed: %s", conn->endpoint, g_strerror(errno));
-        return false;
     }
     return true;
 }
@@ -281,22 +297,9 @@ char *mcdc_conn_recv_line(McdcConn *conn, gint64 deadline, McdcFailure *f)
                       conn->endpoint);
             return NULL;
         }
-        if (errno == EINTR) {
-            continue;
+        if (!io_again(conn, n, POLLIN, deadline, f)) {
+            return NULL;
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (wait_fd(conn->fd, POLLIN, deadline)) {
-                continue;
-            }
-            if (errno == ETIMEDOUT) {
-                mcdc_fail(f, MCD_ERR_TIMED_OUT, "no answer from the MCD "
-                          "server at %s in time", conn->endpoint);
-                return NULL;
-            }
-        }
-        mcdc_fail(f, MCD_ERR_CONNECTION, "receiving from the MCD server at "
-                  "%s failed: %s", conn->endpoint, g_strerror(errno));
-        return NULL;
     }
 }
 

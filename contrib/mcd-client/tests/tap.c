@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include "tap.h"
 
@@ -161,6 +162,21 @@ static int run_one(const TapTest *t, char **why)
         return 2;
     }
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+int tap_loopback_socket(struct sockaddr_in *sin)
+{
+    socklen_t len = sizeof(*sin);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    *sin = (struct sockaddr_in) {
+        .sin_family = AF_INET,
+        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+    };
+    REQUIRE(fd >= 0);
+    REQUIRE(!bind(fd, (struct sockaddr *)sin, sizeof(*sin)));
+    REQUIRE(!getsockname(fd, (struct sockaddr *)sin, &len));
+    return fd;
 }
 
 int tap_run(const TapTest *tests, size_t n, int argc, char **argv)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <glib.h>
+#include <netinet/in.h>
 
 typedef struct TapTest {
     const char *name;
@@ -33,6 +34,12 @@ void tap_skip(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
 void tap_abort(void) G_GNUC_NORETURN;
 /* Whether the test has failed so far. */
 bool tap_failed(void);
+
+/*
+ * A TCP socket bound to a free port of the loopback address, which
+ * *@sin gets; the test ends if there is none.
+ */
+int tap_loopback_socket(struct sockaddr_in *sin);
 
 /* Record a failure and go on. */
 #define CHECK(cond) \

@@ -61,17 +61,9 @@ static char *qemu_binary(const char *arch)
 
 static uint16_t free_port(void)
 {
-    struct sockaddr_in sin = {
-        .sin_family = AF_INET,
-        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-    };
-    socklen_t len = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin;
 
-    REQUIRE(fd >= 0);
-    REQUIRE(!bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
-    REQUIRE(!getsockname(fd, (struct sockaddr *)&sin, &len));
-    close(fd);
+    close(tap_loopback_socket(&sin));
     return ntohs(sin.sin_port);
 }
 

@@ -1276,23 +1276,17 @@ static void test_api_refused(void)
 {
     g_autofree char *dir = g_dir_make_tmp("mcdc-XXXXXX", NULL);
     g_autofree char *cs = g_strdup_printf("unix:%s/none.sock", dir);
-    struct sockaddr_in sin = {
-        .sin_family = AF_INET,
-        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-    };
-    socklen_t slen = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin;
     g_autofree char *tcs = NULL;
     mcd_server_st *srv = NULL;
     gint64 t0;
+    int fd;
 
     t0 = g_get_monotonic_time();
     CHECK_EQ(mcd_open_server_f("", cs, &srv), MCD_RET_ACT_HANDLE_ERROR);
     CHECK_ERROR(NULL, MCD_ERR_CONNECTION, "none.sock");
     /* A port bound but not listening refuses connections. */
-    REQUIRE(fd >= 0);
-    REQUIRE(!bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
-    REQUIRE(!getsockname(fd, (struct sockaddr *)&sin, &slen));
+    fd = tap_loopback_socket(&sin);
     tcs = g_strdup_printf("127.0.0.1:%u", ntohs(sin.sin_port));
     CHECK_EQ(mcd_open_server_f("", tcs, &srv), MCD_RET_ACT_HANDLE_ERROR);
     CHECK_ERROR(NULL, MCD_ERR_CONNECTION, "refused");
@@ -1308,19 +1302,12 @@ static void test_api_refused(void)
  */
 static void test_transport_connect_timeout(void)
 {
-    struct sockaddr_in sin = {
-        .sin_family = AF_INET,
-        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-    };
-    socklen_t slen = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin;
+    int fd = tap_loopback_socket(&sin);
     g_autofree char *cs = NULL;
     mcd_server_st *srv = NULL;
     gint64 t0, dt;
 
-    REQUIRE(fd >= 0);
-    REQUIRE(!bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
-    REQUIRE(!getsockname(fd, (struct sockaddr *)&sin, &slen));
     REQUIRE(!listen(fd, 0));
     for (int i = 0; i < 3; i++) {
         int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
