@@ -3,7 +3,8 @@
 #
 # Prepare the QEMU tree for building with the MCD series:
 #   1. fetch the baseline (mk/fetch-qemu.sh), a git repository;
-#   2. apply patches/series to it (again only when a patch changed);
+#   2. apply patches/series to it (again only when a patch changed, and
+#      then rewriting only the files whose result changed);
 #   3. copy the files listed in overlay.manifest into it, only those whose
 #      content changed, so that ninja rebuilds just what was edited.
 # Afterwards `git -C BUILD/qemu-src diff` shows exactly the series.
@@ -21,13 +22,25 @@ series=$(grep -v '^\s*\(#\|$\)' "$top/patches/series")
 sum=$( (cd "$top/patches" && cat series $series) | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$B/.patches-applied" 2>/dev/null)" != "$sum" ]; then
     echo "prepare: applying patches/series"
-    git -C "$SRC" reset -q --hard
-    git -C "$SRC" clean -fdq
-    rm -f "$B/.overlay-installed"
+    # Apply the series to pristine copies of the files it touches, then
+    # copy over only what changed, so that ninja rebuilds only that.
+    scratch=$(mktemp -d)
+    trap 'rm -rf "$scratch"' EXIT
+    files=$( (cd "$top/patches" &&
+              sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' $series) | sort -u)
+    old=$(cat "$B/.patched-files" 2>/dev/null || true)
+    for f in $files $old; do
+        mkdir -p "$scratch/$(dirname "$f")"
+        git -C "$SRC" show "HEAD:$f" > "$scratch/$f"
+    done
     for p in $series; do
-        git -C "$SRC" apply --whitespace=nowarn "$top/patches/$p" ||
+        (cd "$scratch" && git apply --whitespace=nowarn "$top/patches/$p") ||
             { echo "prepare: $p does not apply" >&2; exit 1; }
     done
+    for f in $(printf '%s\n' $files $old | sort -u); do
+        cmp -s "$scratch/$f" "$SRC/$f" || cp "$scratch/$f" "$SRC/$f"
+    done
+    echo "$files" > "$B/.patched-files"
     echo "$sum" > "$B/.patches-applied"
 fi
 
