@@ -105,6 +105,22 @@ static McdTrig *mcd_trig_find(McdCore *c, uint32_t id, guint *index)
     return NULL;
 }
 
+/* Look up the open core behind @core and its trigger @id. */
+static mcd_return_et mcd_trig_lookup(const mcd_core_st *core, uint32_t id,
+                                     McdCore **c, McdTrig **t, guint *index)
+{
+    mcd_return_et ret = mcd_core_lookup(core, c);
+
+    if (ret) {
+        return ret;
+    }
+    *t = mcd_trig_find(*c, id, index);
+    if (!*t) {
+        return mcd_fail(*c, MCD_ERR_TRIG_ACCESS, "no trigger %" PRIu32, id);
+    }
+    return MCD_RET_ACT_NONE;
+}
+
 McdTrig *mcd_trig_at_pc(McdCore *c, vaddr pc)
 {
     for (guint i = 0; i < c->trigs->len; i++) {
@@ -272,16 +288,11 @@ mcd_return_et mcd_qry_trig_f(const mcd_core_st *core, uint32_t trig_id,
                              uint32_t max_trig_size, void *trig)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
     McdTrig *t;
+    mcd_return_et ret = mcd_trig_lookup(core, trig_id, &c, &t, NULL);
 
     if (ret) {
         return ret;
-    }
-    t = mcd_trig_find(c, trig_id, NULL);
-    if (!t) {
-        return mcd_fail(c, MCD_ERR_TRIG_ACCESS, "no trigger %" PRIu32,
-                        trig_id);
     }
     if (!trig || max_trig_size < t->data.struct_size) {
         return mcd_fail(c, MCD_ERR_PARAM, "trigger %" PRIu32 " needs %" PRIu32
@@ -294,17 +305,12 @@ mcd_return_et mcd_qry_trig_f(const mcd_core_st *core, uint32_t trig_id,
 mcd_return_et mcd_remove_trig_f(const mcd_core_st *core, uint32_t trig_id)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
     McdTrig *t;
     guint i;
+    mcd_return_et ret = mcd_trig_lookup(core, trig_id, &c, &t, &i);
 
     if (ret) {
         return ret;
-    }
-    t = mcd_trig_find(c, trig_id, &i);
-    if (!t) {
-        return mcd_fail(c, MCD_ERR_TRIG_ACCESS, "no trigger %" PRIu32,
-                        trig_id);
     }
     g_ptr_array_remove_index(c->trigs, i);
     mcd_trig_free(c, t);
@@ -315,16 +321,11 @@ mcd_return_et mcd_qry_trig_state_f(const mcd_core_st *core, uint32_t trig_id,
                                    mcd_trig_state_st *trig_state)
 {
     McdCore *c;
-    mcd_return_et ret = mcd_core_lookup(core, &c);
     McdTrig *t;
+    mcd_return_et ret = mcd_trig_lookup(core, trig_id, &c, &t, NULL);
 
     if (ret) {
         return ret;
-    }
-    t = mcd_trig_find(c, trig_id, NULL);
-    if (!t) {
-        return mcd_fail(c, MCD_ERR_TRIG_ACCESS, "no trigger %" PRIu32,
-                        trig_id);
     }
     if (!trig_state) {
         return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");

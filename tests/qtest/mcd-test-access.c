@@ -622,6 +622,43 @@ static GByteArray *from_hex(const char *hex)
     return b;
 }
 
+typedef struct GdbCompare {
+    MCDTest *t;
+    uint32_t core;
+    int gdb;
+    uint32_t compared;
+} GdbCompare;
+
+/* One register through MCD and through GDB's 'p' packet. */
+static bool gdb_compare_reg(QDict *reg, void *opaque)
+{
+    GdbCompare *c = opaque;
+    QDict *addr = qdict_get_qdict(reg, "addr");
+    uint64_t num = qdict_get_int(addr, "address");
+    uint32_t size = (qdict_get_int(reg, "regsize") + 7) / 8;
+    g_autofree char *p = g_strdup_printf("p%" PRIx64, num);
+    g_autofree char *hex = mcd_gdb_cmd(c->gdb, p);
+    QDict *tx[2];
+    MCDTxResult res;
+
+    /* Read twice: a register that changes by itself is skipped. */
+    tx[0] = mcd_tx(qdict_get_int(addr, "mem-space-id"), num, MCD_TX_AT_R, 0,
+                   NULL, size);
+    tx[1] = qdict_clone_shallow(tx[0]);
+    mcd_txlist(c->t, c->core, tx, 2, &res);
+    if (hex[0] == 'E' && strlen(hex) == 3) {
+        g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    } else if (!memcmp(res.data[0]->data, res.data[1]->data, size)) {
+        g_autoptr(GByteArray) g = from_hex(hex);
+
+        g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+        g_assert_cmpmem(res.data[0]->data, size, g->data, g->len);
+        c->compared++;
+    }
+    mcd_txresult_free(&res);
+    return false;
+}
+
 /*
  * With the GDB stub attached to the same halted machine, every register
  * and a block of RAM read through MCD equal what GDB reads, and what MCD
@@ -632,9 +669,10 @@ static void test_gdb_agrees(void)
     g_autofree char *gdb_path = NULL;
     const AccessArch *a = access_arch();
     MCDTest *t;
-    uint32_t core, phys, start = 0, compared = 0;
+    uint32_t core, phys;
     uint8_t pattern[64], buf[64];
     g_autofree char *cmd = NULL, *reply = NULL;
+    GdbCompare ctx;
     int gdb;
 
     gdb_path = g_strdup_printf("%s/gdb-%d.sock", g_get_tmp_dir(), getpid());
@@ -645,47 +683,9 @@ static void test_gdb_agrees(void)
     core = mcd_open_core(t, 0);
     phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
 
-    for (;;) {
-        QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
-                           " {'core-uid': %u, 'reg-group-id': 0,"
-                           " 'start-index': %u, 'num-regs': 100}}",
-                           core, start);
-        const QListEntry *e;
-
-        if (mcd_status(r)) {
-            qobject_unref(r);
-            break;
-        }
-        QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "reg-info"), e) {
-            QDict *reg = qobject_to(QDict, qlist_entry_obj(e));
-            QDict *addr = qdict_get_qdict(reg, "addr");
-            uint64_t num = qdict_get_int(addr, "address");
-            uint32_t size = (qdict_get_int(reg, "regsize") + 7) / 8;
-            QDict *tx[2];
-            MCDTxResult res;
-            g_autofree char *p = g_strdup_printf("p%" PRIx64, num);
-            g_autofree char *hex = mcd_gdb_cmd(gdb, p);
-            g_autoptr(GByteArray) g = NULL;
-
-            /* Read twice: a register that changes by itself is skipped. */
-            tx[0] = mcd_tx(qdict_get_int(addr, "mem-space-id"), num,
-                           MCD_TX_AT_R, 0, NULL, size);
-            tx[1] = qdict_clone_shallow(tx[0]);
-            mcd_txlist(t, core, tx, 2, &res);
-            if (hex[0] == 'E' && strlen(hex) == 3) {
-                g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
-            } else if (!memcmp(res.data[0]->data, res.data[1]->data, size)) {
-                g = from_hex(hex);
-                g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
-                g_assert_cmpmem(res.data[0]->data, size, g->data, g->len);
-                compared++;
-            }
-            mcd_txresult_free(&res);
-        }
-        start += qdict_get_int(r, "num-regs");
-        qobject_unref(r);
-    }
-    g_assert_cmpuint(compared, >, 30);
+    ctx = (GdbCompare) { .t = t, .core = core, .gdb = gdb };
+    mcd_foreach_reg(t, core, gdb_compare_reg, &ctx);
+    g_assert_cmpuint(ctx.compared, >, 30);
 
     /* A block of RAM. */
     for (int i = 0; i < sizeof(pattern); i++) {

@@ -438,35 +438,58 @@ uint32_t mcd_find_space(MCDTest *t, uint32_t core_uid, uint32_t type,
     return id;
 }
 
-QDict *mcd_find_reg(MCDTest *t, uint32_t core_uid, const char *name)
+void mcd_foreach_reg(MCDTest *t, uint32_t core_uid,
+                     bool (*fn)(QDict *reg, void *opaque), void *opaque)
 {
     uint32_t start = 0;
-    QDict *found = NULL;
 
     /* Page through group 0, all registers, as a client must. */
-    while (!found) {
+    for (;;) {
         QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-reg-map', 'arguments':"
                            " {'core-uid': %u, 'reg-group-id': 0,"
                            " 'start-index': %u, 'num-regs': 100}}",
                            core_uid, start);
         const QListEntry *e;
+        bool stop = false;
 
         if (mcd_status(r)) {
             qobject_unref(r);
-            break;
+            return;
         }
         QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "reg-info"), e) {
-            QDict *reg = qobject_to(QDict, qlist_entry_obj(e));
-
-            if (!found && !strcmp(qdict_get_str(reg, "regname"), name)) {
-                found = reg;
-                qobject_ref(found);
-            }
+            stop = stop || fn(qobject_to(QDict, qlist_entry_obj(e)), opaque);
         }
         start += qdict_get_int(r, "num-regs");
         qobject_unref(r);
+        if (stop) {
+            return;
+        }
     }
-    return found;
+}
+
+typedef struct FindReg {
+    const char *name;
+    QDict *found;
+} FindReg;
+
+static bool find_reg(QDict *reg, void *opaque)
+{
+    FindReg *f = opaque;
+
+    if (strcmp(qdict_get_str(reg, "regname"), f->name)) {
+        return false;
+    }
+    f->found = reg;
+    qobject_ref(reg);
+    return true;
+}
+
+QDict *mcd_find_reg(MCDTest *t, uint32_t core_uid, const char *name)
+{
+    FindReg f = { .name = name };
+
+    mcd_foreach_reg(t, core_uid, find_reg, &f);
+    return f.found;
 }
 
 uint64_t mcd_read_reg(MCDTest *t, uint32_t core_uid, const char *name)

@@ -103,6 +103,9 @@ void mcd_write(MCDTest *t, uint32_t core_uid, uint32_t space, uint64_t addr,
 /* A memory space of an open core by type bits (and name part), 0 if none. */
 uint32_t mcd_find_space(MCDTest *t, uint32_t core_uid, uint32_t type,
                         const char *name_part);
+/* Call @fn for every register of the map, until it returns true. */
+void mcd_foreach_reg(MCDTest *t, uint32_t core_uid,
+                     bool (*fn)(QDict *reg, void *opaque), void *opaque);
 /* The register map entry of register @name, caller unrefs; NULL if none. */
 QDict *mcd_find_reg(MCDTest *t, uint32_t core_uid, const char *name);
 /* Read or write a register of up to 8 bytes, as a little-endian value. */
