@@ -8,6 +8,17 @@
  * server, system), cores.c, memory.c, registers.c, access.c, triggers.c,
  * runctl.c, reset.c, channels.c, trace.c.
  *
+ * Who runs what, always with the BQL held:
+ *  - the main loop runs the monitor (monitor.c), the stub and every
+ *    mcd_*_f() function, bottom halves and timers; never a coroutine,
+ *    so main-loop-only calls (vm_stop(), vm_start()) are safe there;
+ *  - a vCPU thread runs the guest debug hook (runctl.c) for its own
+ *    core, and, through run_on_cpu(), changes to that core's
+ *    breakpoints, watchpoints and pause state; run_on_cpu() lets go of
+ *    the BQL while it waits, so the hook may run meanwhile;
+ *  - nothing waits for the target: a step is answered later from the
+ *    main loop (mcd_step_start(), mcd_monitor_answer()).
+ *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
  */
@@ -16,7 +27,6 @@
 #define MCD_INTERNAL_H
 
 #include "qemu/cutils.h"
-#include "qemu/coroutine.h"
 #include "hw/core/cpu.h"
 #include "system/runstate.h"
 #include "mcd_api.h"
@@ -111,9 +121,14 @@ struct McdCore {
     uint32_t step_left;         /* instructions still to step */
     uint32_t steps_done;
     bool step_over;             /* stepping over a breakpoint, then run */
+    bool sstep;                 /* in single-step mode for us */
+    bool in_step;               /* one of the cores of mcd_step_start() */
     McdStop stop;
     bool stopped_event;         /* stopped since the last mcd_qry_state_f */
 };
+
+/* Tells the client that the step it asked for has ended with @ret. */
+typedef void McdStepDone(mcd_return_et ret, void *opaque);
 
 typedef struct McdServer {
     uint32_t uid;               /* handle on the wire, 0 while closed */
@@ -135,8 +150,14 @@ typedef struct McdServer {
     bool until_fired;
     bool resuming;              /* our own vm_prepare_start() */
     uint32_t stop_global_core;  /* 1 + core whose trigger stops all */
-    QemuCoSleep *waiter;        /* a step waiting to finish */
-    bool aborting;              /* the client went away: stop waiting */
+
+    /* The step in progress, answered through step_done when it ends. */
+    bool stepping;
+    uint32_t step_core;         /* the core it was asked for */
+    uint32_t step_n;
+    McdStepDone *step_done;
+    void *step_opaque;
+    QEMUTimer *step_timer;      /* gives up on a step that does not end */
 } McdServer;
 
 extern McdServer mcd_server;
@@ -241,9 +262,33 @@ uint32_t mcd_register_space_id(McdCore *core);
 /* One register transaction of a list; the error is recorded on failure. */
 mcd_return_et mcd_reg_access(McdCore *core, uint32_t index, mcd_tx_st *tx);
 
+/*
+ * Start stepping; when the step has ended, @done is called with its
+ * status from the main loop (unless mcd_step_abandon() came first).
+ * On failure nothing was started and @done is not called.
+ */
+mcd_return_et mcd_step_start(const mcd_core_st *core, mcd_bool_t global,
+                             mcd_core_step_type_et step_type,
+                             uint32_t n_steps, McdStepDone *done,
+                             void *opaque);
+/*
+ * A stop for @core_uid (or a global one) arrived while a step is in
+ * progress: if it is for a core of the step, stop the step's cores and
+ * end it now.  Returns whether it did.
+ */
+bool mcd_step_interrupt(uint32_t core_uid, bool global);
+/* Stop the step in progress, if any, without telling anyone. */
+void mcd_step_abandon(void);
+
 /* The client went away: close everything it had open. */
 void mcd_server_client_gone(void);
-/* The client went away while a request waits: make it stop waiting. */
-void mcd_server_abort_wait(void);
+
+/*
+ * For a command of the MCD monitor: its answer comes later.  The monitor
+ * drops what the command returns; mcd_monitor_answer() sends @ret as the
+ * answer, and nothing if the client has gone meanwhile.
+ */
+void mcd_monitor_defer(void);
+void mcd_monitor_answer(QObject *ret);
 
 #endif /* MCD_INTERNAL_H */

@@ -9,6 +9,14 @@
  * no thread or coroutine hop.  The command list is our own, so MCD
  * commands are unknown to QMP and QMP commands unknown here.
  *
+ * Everything here runs in the main loop with the BQL held, and never in
+ * a coroutine.  A request that waits for the target (a step) does not
+ * wait here: its command defers the answer, later requests queue behind
+ * it, and the answer comes from the main loop when the target is done
+ * (mcd_monitor_answer()).  A client that goes away is noticed in the
+ * chardev event handler, which may run inside a write to the chardev
+ * with its locks held, so it only schedules the teardown.
+ *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
  */
@@ -16,10 +24,15 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/qmp-registry.h"
+#include "qapi/qapi-types-sockets.h"
 #include "qobject/qdict.h"
 #include "qobject/qjson.h"
+#include "qobject/qnum.h"
+#include "qobject/qbool.h"
 #include "qobject/json-parser.h"
-#include "qemu/coroutine.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qemu/sockets.h"
 #include "chardev/char.h"
 #include "chardev/char-fe.h"
 #include "hw/core/cpu.h"
@@ -28,25 +41,37 @@
 #include "mcd/mcd-qapi-init-commands.h"
 #include "mcd-internal.h"
 
-typedef struct MonitorMCD {
-    Monitor common;
-    JSONMessageParser parser;
-    bool parser_live;
-    bool line_has_error;    /* a parse error was answered on this line */
-    /*
-     * A request that waits for the target (a step) runs in a coroutine;
-     * until it has answered, later requests wait in @pending, so that
-     * answers keep the order of requests.
-     */
-    bool busy;
-    bool gone;              /* the client left while busy */
-    GQueue pending;         /* McdRequest */
-} MonitorMCD;
+/*
+ * Longest request line.  The largest request the schema allows (a full
+ * transaction list with its data as JSON numbers) is below 64 KiB; the
+ * limit bounds what a client can make the parser hold.
+ */
+#define MCD_MONITOR_LINE_MAX (1024 * 1024)
+
+/* Requests queued behind a deferred answer before reading pauses. */
+#define MCD_MONITOR_QUEUE_MAX 64
+
+/* Unsent answers after which reading pauses until the client reads. */
+#define MCD_MONITOR_OUTBUF_MAX (1024 * 1024)
 
 typedef struct McdRequest {
     QObject *req;
     Error *err;
 } McdRequest;
+
+typedef struct MonitorMCD {
+    Monitor common;
+    JSONMessageParser parser;
+    bool parser_live;
+    bool skip_line;         /* a bad line: ignore it up to its newline */
+    size_t line_len;        /* bytes of the current line so far */
+    GQueue pending;         /* McdRequest, behind a deferred answer */
+    bool deferred;          /* the request being served answers later */
+    QObject *deferred_id;   /* its "id", if it had one */
+    bool draining;          /* in mcd_monitor_drain() */
+    bool closing;           /* the client left; teardown_bh cleans up */
+    QEMUBH *teardown_bh;
+} MonitorMCD;
 
 static MonitorMCD mcd_mon;
 static QmpCommandList mcd_commands;
@@ -55,6 +80,10 @@ static void mcd_monitor_send(MonitorMCD *mon, QDict *rsp)
 {
     g_autoptr(GString) json = qobject_to_json_compact(QOBJECT(rsp));
 
+    /* A client that has left gets nothing, not even a partial line. */
+    if (mon->closing) {
+        return;
+    }
     /* One compact line per answer, written as a whole. */
     QEMU_LOCK_GUARD(&mon->common.mon_lock);
     g_string_append_len(mon->common.outbuf, json->str, json->len);
@@ -62,62 +91,136 @@ static void mcd_monitor_send(MonitorMCD *mon, QDict *rsp)
     monitor_flush_locked(&mon->common);
 }
 
-static void mcd_monitor_dispatch(MonitorMCD *mon, QObject *req, Error *err)
+static void mcd_monitor_send_error(MonitorMCD *mon, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+static void mcd_monitor_send_error(MonitorMCD *mon, const char *fmt, ...)
 {
+    Error *err = NULL;
+    g_autofree char *msg = NULL;
+    va_list ap;
     QDict *rsp;
 
-    rsp = err ? qmp_error_response(err) :
-                qmp_dispatch(&mcd_commands, req, false, &mon->common);
-    qobject_unref(req);
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_setg(&err, "%s", msg);
+    rsp = qmp_error_response(err);
+    mcd_monitor_send(mon, rsp);
+    qobject_unref(rsp);
+}
+
+static void mcd_monitor_dispatch(MonitorMCD *mon, McdRequest *r)
+{
+    QDict *dict = qobject_to(QDict, r->req);
+    QDict *rsp;
+
+    if (r->err) {
+        rsp = qmp_error_response(r->err);
+    } else {
+        rsp = qmp_dispatch(&mcd_commands, r->req, false, &mon->common);
+        if (mon->deferred) {
+            /* The command answers later; keep what the answer needs. */
+            mon->deferred_id = dict ? qobject_ref(qdict_get(dict, "id")) :
+                                      NULL;
+            qobject_unref(rsp);
+            rsp = NULL;
+        }
+    }
+    qobject_unref(r->req);
+    g_free(r);
     if (rsp) {
         mcd_monitor_send(mon, rsp);
         qobject_unref(rsp);
     }
 }
 
-/* Does @req name a command that must run in a coroutine? */
-static bool mcd_monitor_needs_coroutine(QObject *req)
+static void mcd_monitor_drop_pending(MonitorMCD *mon)
 {
-    QDict *dict = qobject_to(QDict, req);
-    const char *name = dict ? qdict_get_try_str(dict, "execute") : NULL;
-    const QmpCommand *cmd = name ? qmp_find_command(&mcd_commands, name) :
-                                   NULL;
+    McdRequest *r;
 
-    return cmd && (cmd->options & QCO_COROUTINE);
-}
-
-static void mcd_monitor_drain(MonitorMCD *mon);
-
-static void coroutine_fn mcd_monitor_co(void *opaque)
-{
-    McdRequest *r = opaque;
-    MonitorMCD *mon = &mcd_mon;
-
-    mcd_monitor_dispatch(mon, r->req, NULL);
-    g_free(r);
-    mon->busy = false;
-    if (mon->gone) {
-        mon->gone = false;
-        mcd_server_client_gone();
+    while ((r = g_queue_pop_head(&mon->pending))) {
+        qobject_unref(r->req);
+        error_free(r->err);
+        g_free(r);
     }
-    mcd_monitor_drain(mon);
-    qemu_chr_fe_accept_input(&mon->common.chr);
 }
 
-/* Dispatch queued requests until one has to wait. */
+/*
+ * An mcd-stop ends a step in progress instead of waiting behind it.  Is
+ * @r one, and does it end the step?
+ */
+static bool mcd_monitor_interrupts(McdRequest *r)
+{
+    QDict *dict = qobject_to(QDict, r->req);
+    QDict *args;
+    QNum *uid;
+    QBool *global;
+    uint64_t core_uid;
+
+    if (r->err || !dict ||
+        g_strcmp0(qdict_get_try_str(dict, "execute"), "mcd-stop")) {
+        return false;
+    }
+    args = qdict_get_qdict(dict, "arguments");
+    uid = args ? qobject_to(QNum, qdict_get(args, "core-uid")) : NULL;
+    global = args ? qobject_to(QBool, qdict_get(args, "global")) : NULL;
+    if (!uid || !qnum_get_try_uint(uid, &core_uid) || core_uid > UINT32_MAX) {
+        return false;
+    }
+    return mcd_step_interrupt(core_uid, global && qbool_get_bool(global));
+}
+
+/* Dispatch queued requests until one defers its answer. */
 static void mcd_monitor_drain(MonitorMCD *mon)
 {
     McdRequest *r;
 
-    while (!mon->busy && (r = g_queue_pop_head(&mon->pending))) {
-        if (!r->err && mcd_monitor_needs_coroutine(r->req)) {
-            mon->busy = true;
-            qemu_coroutine_enter(qemu_coroutine_create(mcd_monitor_co, r));
-        } else {
-            mcd_monitor_dispatch(mon, r->req, r->err);
-            g_free(r);
+    if (mon->draining) {
+        return;
+    }
+    mon->draining = true;
+    while (!mon->closing && !mon->deferred &&
+           (r = g_queue_pop_head(&mon->pending))) {
+        mcd_monitor_dispatch(mon, r);
+        /* A stop already waiting behind a new step ends it at once. */
+        for (GList *l = mon->pending.head; mon->deferred && l; l = l->next) {
+            if (mcd_monitor_interrupts(l->data)) {
+                break;
+            }
         }
     }
+    mon->draining = false;
+    /* Reading may have paused for a full queue. */
+    qemu_chr_fe_accept_input(&mon->common.chr);
+}
+
+void mcd_monitor_defer(void)
+{
+    MonitorMCD *mon = container_of(monitor_cur(), MonitorMCD, common);
+
+    mon->deferred = true;
+}
+
+void mcd_monitor_answer(QObject *ret)
+{
+    MonitorMCD *mon = &mcd_mon;
+    QDict *rsp;
+
+    if (!mon->deferred) {
+        /* Its client has gone: nobody to tell. */
+        qobject_unref(ret);
+        return;
+    }
+    rsp = qdict_new();
+    qdict_put_obj(rsp, "return", ret);
+    if (mon->deferred_id) {
+        qdict_put_obj(rsp, "id", g_steal_pointer(&mon->deferred_id));
+    }
+    mon->deferred = false;
+    mcd_monitor_send(mon, rsp);
+    qobject_unref(rsp);
+    mcd_monitor_drain(mon);
 }
 
 static void mcd_monitor_request(void *opaque, QObject *req, Error *err)
@@ -126,18 +229,22 @@ static void mcd_monitor_request(void *opaque, QObject *req, Error *err)
     McdRequest *r;
 
     /*
-     * Malformed JSON: answer it and keep the connection usable.  The
-     * parser may trip more than once over one bad line; the client sent
-     * one request, so it gets one answer.
+     * After a parse error the rest of the line is garbage to us: the
+     * client sent one bad request and gets one answer, and the next line
+     * starts afresh.
      */
-    if (err && mon->line_has_error) {
+    if (mon->closing || mon->skip_line) {
+        qobject_unref(req);
         error_free(err);
         return;
     }
-    mon->line_has_error |= err != NULL;
+    mon->skip_line = err != NULL;
     r = g_new(McdRequest, 1);
     *r = (McdRequest) { .req = req, .err = err };
     g_queue_push_tail(&mon->pending, r);
+    if (mon->deferred) {
+        mcd_monitor_interrupts(r);
+    }
     mcd_monitor_drain(mon);
 }
 
@@ -148,15 +255,52 @@ static void mcd_monitor_parser_reset(MonitorMCD *mon)
     }
     json_message_parser_init(&mon->parser, mcd_monitor_request, mon, NULL);
     mon->parser_live = true;
-    mon->line_has_error = false;
+    mon->skip_line = false;
+    mon->line_len = 0;
 }
 
 static int mcd_monitor_can_read(void *opaque)
 {
     MonitorMCD *mon = opaque;
+    /*
+     * Without the monitor lock: the chardev asks from inside a write,
+     * which holds it.  Only the main loop touches this monitor's output.
+     */
+    size_t unsent = mon->common.outbuf->len;
 
-    /* While a request waits, leave the rest unread in the socket. */
-    return mon->busy ? 0 : 4096;
+    /*
+     * Leave input in the socket while the old client is torn down, while
+     * the queue behind a deferred answer is full, and while the client
+     * does not read its answers.
+     */
+    if (mon->closing || unsent > MCD_MONITOR_OUTBUF_MAX ||
+        g_queue_get_length(&mon->pending) >= MCD_MONITOR_QUEUE_MAX) {
+        return 0;
+    }
+    return 4096;
+}
+
+/* Feed one piece of a line, @nl if it ends the line. */
+static void mcd_monitor_feed(MonitorMCD *mon, const char *p, size_t len,
+                             bool nl)
+{
+    if (!mon->skip_line) {
+        mon->line_len += len;
+        if (mon->line_len > MCD_MONITOR_LINE_MAX) {
+            mcd_monitor_send_error(mon, "request line longer than %d bytes",
+                                   MCD_MONITOR_LINE_MAX);
+            mon->skip_line = true;
+        } else {
+            json_message_parser_feed(&mon->parser, p, len);
+        }
+    }
+    if (nl) {
+        /* Whatever a bad line left in the parser goes with the line. */
+        if (mon->skip_line) {
+            mcd_monitor_parser_reset(mon);
+        }
+        mon->line_len = 0;
+    }
 }
 
 static void mcd_monitor_read(void *opaque, const uint8_t *buf, int size)
@@ -164,47 +308,109 @@ static void mcd_monitor_read(void *opaque, const uint8_t *buf, int size)
     MonitorMCD *mon = opaque;
     const char *p = (const char *)buf, *end = p + size;
 
-    /* Requests are lines: each one may earn one parse error answer. */
-    while (p < end) {
+    while (p < end && !mon->closing) {
         const char *nl = memchr(p, '\n', end - p);
         const char *stop = nl ? nl + 1 : end;
 
-        json_message_parser_feed(&mon->parser, p, stop - p);
-        if (nl) {
-            mon->line_has_error = false;
-        }
+        mcd_monitor_feed(mon, p, stop - p, nl);
         p = stop;
     }
+}
+
+/*
+ * The client has gone: drop its unanswered requests, end what it left
+ * running and close everything it held, so that the next client finds
+ * the server closed.  Runs from a bottom half, or before a new client
+ * is served.
+ */
+static void mcd_monitor_teardown(void *opaque)
+{
+    MonitorMCD *mon = opaque;
+
+    if (!mon->closing) {
+        return;
+    }
+    qemu_bh_cancel(mon->teardown_bh);
+    mcd_monitor_parser_reset(mon);
+    mcd_monitor_drop_pending(mon);
+    mon->deferred = false;
+    qobject_unref(mon->deferred_id);
+    mon->deferred_id = NULL;
+    mcd_server_client_gone();
+    WITH_QEMU_LOCK_GUARD(&mon->common.mon_lock) {
+        g_string_truncate(mon->common.outbuf, 0);
+        if (mon->common.out_watch) {
+            g_source_remove(mon->common.out_watch);
+            mon->common.out_watch = 0;
+        }
+    }
+    mon->closing = false;
+    qemu_chr_fe_accept_input(&mon->common.chr);
 }
 
 static void mcd_monitor_event(void *opaque, QEMUChrEvent event)
 {
     MonitorMCD *mon = opaque;
 
-    if (event == CHR_EVENT_CLOSED) {
-        McdRequest *r;
-
-        /*
-         * The client is gone: drop its unanswered requests and everything
-         * it held, so that the next client finds the server closed.  A
-         * request still waiting is told to give up; it releases things
-         * when it has finished.
-         */
-        mcd_monitor_parser_reset(mon);
-        while ((r = g_queue_pop_head(&mon->pending))) {
-            qobject_unref(r->req);
-            error_free(r->err);
-            g_free(r);
-        }
-        if (mon->busy) {
-            mon->gone = true;
-            mcd_server_abort_wait();
-        } else {
-            mcd_server_client_gone();
-        }
-        QEMU_LOCK_GUARD(&mon->common.mon_lock);
-        g_string_truncate(mon->common.outbuf, 0);
+    switch (event) {
+    case CHR_EVENT_CLOSED:
+        /* May be inside a write, with the chardev's write lock held. */
+        mon->closing = true;
+        qemu_bh_schedule(mon->teardown_bh);
+        break;
+    case CHR_EVENT_OPENED:
+        /* A new client: finish with the old one first. */
+        mcd_monitor_teardown(mon);
+        break;
+    default:
+        break;
     }
+}
+
+static bool mcd_addr_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+               (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
+                in6->sin6_addr.s6_addr[12] == 127);
+    }
+    return false;
+}
+
+/*
+ * A client of the MCD server controls the guest and, through
+ * mcd-execute-command, the QEMU monitor: say so when anyone but this
+ * host could connect.
+ */
+static void mcd_warn_if_exposed(const char *device)
+{
+    InetSocketAddress *addr = g_new0(InetSocketAddress, 1);
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res = NULL;
+    bool exposed = true;
+
+    if (inet_parse(addr, device + strlen("tcp:"), NULL) == 0 &&
+        addr->host[0] && !getaddrinfo(addr->host, NULL, &hints, &res)) {
+        exposed = false;
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            exposed |= !mcd_addr_is_loopback(ai->ai_addr);
+        }
+        freeaddrinfo(res);
+    }
+    if (exposed) {
+        warn_report("mcd: '%s' accepts connections from other hosts; an MCD "
+                    "client controls the guest and can run QEMU monitor "
+                    "commands: listen on 127.0.0.1 or a unix socket unless "
+                    "the network is trusted", device);
+    }
+    qapi_free_InetSocketAddress(addr);
 }
 
 bool mcd_server_start(const char *device, Error **errp)
@@ -221,6 +427,7 @@ bool mcd_server_start(const char *device, Error **errp)
         return false;
     }
     if (g_str_has_prefix(cs->str, "tcp:")) {
+        mcd_warn_if_exposed(device);
         /* As for -gdb: listen, do not wait, and answer without delay. */
         g_string_append(cs, ",wait=off,nodelay=on,server=on");
     }
@@ -236,6 +443,7 @@ bool mcd_server_start(const char *device, Error **errp)
 
     mcd_qmp_init_marshal(&mcd_commands);
     g_queue_init(&mcd_mon.pending);
+    mcd_mon.teardown_bh = qemu_bh_new(mcd_monitor_teardown, &mcd_mon);
     /* A QMP-style monitor: error_report() goes to stderr, not to us. */
     monitor_data_init(&mcd_mon.common, true, false, false);
     mcd_monitor_parser_reset(&mcd_mon);

@@ -10,8 +10,15 @@
  * one out) in one main loop iteration.  When no core is left running, the
  * whole machine is stopped, so that its clocks stand still too.
  *
+ * A step is started here and answered later, from the main loop, when
+ * its cores have parked (as the gdbstub answers "s" from its stop
+ * handler): nothing waits, so a client that leaves or a request to stop
+ * can end a step at any point.
+ *
  * Everything here runs with the BQL held: in the main loop, or in a vCPU
- * thread for mcd_debug_event().
+ * thread for mcd_debug_event().  Only a vCPU's own thread turns its
+ * single-step mode off while it runs (see mcd_step_forget()), so that a
+ * step event already on its way is still recognised as ours.
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -20,7 +27,6 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
-#include "qemu/coroutine.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-misc.h"
 #include "qapi/qapi-types-run-state.h"
@@ -34,6 +40,7 @@
 
 /* A step must finish in this time, plus 10 us per instruction. */
 #define MCD_STEP_TIMEOUT_NS (5 * NANOSECONDS_PER_SECOND)
+#define MCD_STEP_NS_PER_INSN 10000
 
 static McdCore *mcd_core_of(CPUState *cpu)
 {
@@ -75,6 +82,60 @@ static void mcd_park(McdCore *c)
     qemu_bh_schedule(mcd_server.bh);
 }
 
+/* Note why watchpoint trigger @t stopped @c, and clear the hit. */
+static void mcd_watch_stopped(McdCore *c, McdTrig *t, vaddr pc)
+{
+    static const char *const kind[] = {
+        [MCD_TRIG_TYPE_READ] = "read", [MCD_TRIG_TYPE_WRITE] = "write",
+        [MCD_TRIG_TYPE_RW] = "read/write",
+    };
+    int hit = t->wp->flags & BP_WATCHPOINT_HIT;
+
+    mcd_set_stop(c, t->id, "%s watchpoint at 0x%" PRIx64 " hit by a %s "
+                 "of 0x%" VADDR_PRIx " (stopped at 0x%" VADDR_PRIx ")",
+                 kind[t->type], t->addr,
+                 hit == BP_WATCHPOINT_HIT_READ ? "read" :
+                 hit == BP_WATCHPOINT_HIT_WRITE ? "write" : "access",
+                 t->wp->hitaddr, pc);
+    t->wp->flags &= ~BP_WATCHPOINT_HIT;
+    if (c->cpu->watchpoint_hit == t->wp) {
+        c->cpu->watchpoint_hit = NULL;
+    }
+    t->captured = true;
+}
+
+/* One instruction of our step is done: go on, or park the core. */
+static bool mcd_step_event(McdCore *c, vaddr pc)
+{
+    McdTrig *w = mcd_trig_watch_hit(c);
+    McdTrig *t = mcd_trig_at_pc(c, pc);
+
+    c->steps_done++;
+    if (--c->step_left && !t && !w) {
+        return true;            /* on to the next instruction */
+    }
+    cpu_single_step(c->cpu, 0);
+    c->sstep = false;
+    c->step_left = 0;
+    if (c->step_over && !t && !w) {
+        c->step_over = false;
+        return true;            /* over the breakpoint: now run */
+    }
+    c->step_over = false;
+    if (w) {
+        mcd_watch_stopped(c, w, pc);
+    } else if (t) {
+        t->captured = true;
+        mcd_set_stop(c, t->id, "breakpoint at 0x%" VADDR_PRIx, pc);
+    } else {
+        mcd_set_stop(c, 0, "step completed: %" PRIu32 " instruction%s, "
+                     "now at 0x%" VADDR_PRIx, c->steps_done,
+                     c->steps_done == 1 ? "" : "s", pc);
+    }
+    mcd_park(c);
+    return true;
+}
+
 /*
  * The guest debug hook: claim the events of our steps and triggers.  A
  * breakpoint the gdbstub also has there is left to the gdbstub (after
@@ -86,64 +147,36 @@ static bool mcd_debug_event(CPUState *cpu)
     McdTrig *t;
     vaddr pc;
 
-    if (!c || !c->uid) {
+    if (!c) {
+        return false;
+    }
+    if (c->sstep && !c->step_left) {
+        /*
+         * Our step, called off while this event was on its way: whoever
+         * called it off has also asked the core to stop, if it should.
+         */
+        cpu_single_step(cpu, 0);
+        c->sstep = false;
+        return true;
+    }
+    if (!c->uid) {
         return false;
     }
     pc = mcd_pc(c);
-    if (cpu->singlestep_enabled) {
-        if (!c->step_left) {
-            return false;       /* the gdbstub's step */
-        }
-        c->steps_done++;
-        t = mcd_trig_at_pc(c, pc);
-        if (--c->step_left && !t) {
-            return true;        /* on to the next instruction */
-        }
-        cpu_single_step(cpu, 0);
-        c->step_left = 0;
-        if (c->step_over && !t) {
-            c->step_over = false;
-            return true;        /* over the breakpoint: now run */
-        }
-        c->step_over = false;
-        if (t) {
-            t->captured = true;
-            mcd_set_stop(c, t->id, "breakpoint at 0x%" VADDR_PRIx, pc);
-        } else {
-            mcd_set_stop(c, 0, "step completed: %" PRIu32 " instruction%s, "
-                         "now at 0x%" VADDR_PRIx, c->steps_done,
-                         c->steps_done == 1 ? "" : "s", pc);
-        }
-        mcd_park(c);
-        return true;
+    if (c->sstep) {
+        return mcd_step_event(c, pc);
     }
-
     t = mcd_trig_watch_hit(c);
     if (t) {
-        int hit = t->wp->flags & BP_WATCHPOINT_HIT;
-        static const char *const kind[] = {
-            [MCD_TRIG_TYPE_READ] = "read", [MCD_TRIG_TYPE_WRITE] = "write",
-            [MCD_TRIG_TYPE_RW] = "read/write",
-        };
-
-        mcd_set_stop(c, t->id, "%s watchpoint at 0x%" PRIx64 " hit by a %s "
-                     "of 0x%" VADDR_PRIx " (stopped at 0x%" VADDR_PRIx ")",
-                     kind[t->type], t->addr,
-                     hit == BP_WATCHPOINT_HIT_READ ? "read" :
-                     hit == BP_WATCHPOINT_HIT_WRITE ? "write" : "access",
-                     t->wp->hitaddr, pc);
-        t->wp->flags &= ~BP_WATCHPOINT_HIT;
-        if (cpu->watchpoint_hit == t->wp) {
-            cpu->watchpoint_hit = NULL;
-        }
+        mcd_watch_stopped(c, t, pc);
     } else {
         t = mcd_trig_at_pc(c, pc);
         if (!t) {
             return false;
         }
+        t->captured = true;
         mcd_set_stop(c, t->id, "breakpoint at 0x%" VADDR_PRIx, pc);
     }
-    t->captured = true;
     if (cpu_breakpoint_test(cpu, pc, BP_GDB)) {
         return false;
     }
@@ -210,18 +243,36 @@ static void mcd_park_self(CPUState *cpu, run_on_cpu_data data)
     cpu_pause(cpu);
 }
 
+static void mcd_sstep_on(McdCore *c)
+{
+    c->sstep = true;
+    cpu_single_step(c->cpu, MCD_SSTEP_FLAGS);
+}
+
+/*
+ * Forget @c's step.  A stopped core leaves single-step mode now; a
+ * running one in its own thread at its next step event, which the debug
+ * hook then still knows to be ours, instead of passing it on.
+ */
+static void mcd_step_forget(McdCore *c)
+{
+    c->step_left = 0;
+    c->step_over = false;
+    if (c->sstep && cpu_is_stopped(c->cpu)) {
+        cpu_single_step(c->cpu, 0);
+        c->sstep = false;
+    }
+}
+
 /* Stop one core and wait until it has stopped; the others go on. */
 void mcd_stop_core(McdCore *c, const char *reason)
 {
-    if (!mcd_core_running(c)) {
-        return;
-    }
-    mcd_set_stop(c, 0, "%s", reason);
-    if (c->step_left) {
-        cpu_single_step(c->cpu, 0);
+    if (mcd_core_running(c)) {
+        mcd_set_stop(c, 0, "%s", reason);
         c->step_left = 0;
+        run_on_cpu(c->cpu, mcd_park_self, RUN_ON_CPU_NULL);
     }
-    run_on_cpu(c->cpu, mcd_park_self, RUN_ON_CPU_NULL);
+    mcd_step_forget(c);
 }
 
 static bool mcd_in_global(McdCore *c, McdCore *origin)
@@ -245,16 +296,18 @@ static void mcd_stop_global(McdCore *origin, const char *reason)
         }
         if (mcd_in_global(c, origin)) {
             mcd_set_stop(c, 0, "%s", reason);
-            if (c->step_left) {
-                cpu_single_step(c->cpu, 0);
-                c->step_left = 0;
-            }
+            c->step_left = 0;
         } else {
             g_ptr_array_add(keep, c);
         }
     }
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_DEBUG);
+    }
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        if (!mcd_server.cores[i].step_left) {
+            mcd_step_forget(&mcd_server.cores[i]);
+        }
     }
     if (keep->len) {
         mcd_resume(origin, keep);
@@ -266,16 +319,16 @@ void mcd_stop_all(const char *reason)
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdCore *c = &mcd_server.cores[i];
 
-        if (c->step_left) {
-            cpu_single_step(c->cpu, 0);
-            c->step_left = 0;
-        }
         if (mcd_core_running(c)) {
             mcd_set_stop(c, 0, "%s", reason);
         }
+        c->step_left = 0;
     }
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_DEBUG);
+    }
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        mcd_step_forget(&mcd_server.cores[i]);
     }
 }
 
@@ -287,6 +340,8 @@ void mcd_stopped_by_reset(McdCore *c)
 
 /* Main loop side of mcd_debug_event(). */
 static void mcd_until_reached(void);
+static void mcd_step_check(void);
+static void mcd_step_timeout(void *opaque);
 
 static void mcd_event_bh(void *opaque)
 {
@@ -302,9 +357,7 @@ static void mcd_event_bh(void *opaque)
         mcd_stop_global(c, why);
     }
     mcd_freeze_if_idle();
-    if (mcd_server.waiter) {
-        qemu_co_sleep_wake(mcd_server.waiter);
-    }
+    mcd_step_check();
 }
 
 /*
@@ -347,6 +400,8 @@ void mcd_runctl_open(void)
     }
     mcd_server.bh = qemu_bh_new(mcd_event_bh, NULL);
     mcd_server.until = timer_new_ns(QEMU_CLOCK_VIRTUAL, mcd_until_timer, NULL);
+    mcd_server.step_timer = timer_new_ns(QEMU_CLOCK_REALTIME,
+                                         mcd_step_timeout, NULL);
     mcd_server.vmse = qemu_add_vm_change_state_handler(mcd_vm_state_change,
                                                        NULL);
     cpu_set_guest_debug_handler(mcd_debug_event);
@@ -354,23 +409,29 @@ void mcd_runctl_open(void)
 
 void mcd_runctl_close(void)
 {
+    /* The cores are released: no event of ours is on its way. */
     cpu_set_guest_debug_handler(NULL);
     qemu_del_vm_change_state_handler(mcd_server.vmse);
     timer_free(mcd_server.until);
+    timer_free(mcd_server.step_timer);
     qemu_bh_delete(mcd_server.bh);
 }
 
 void mcd_runctl_release(McdCore *c)
 {
     /*
-     * A core the debugger parked while the machine runs would stay parked
-     * with no one left to run it: let it go.  A stopped machine stays
-     * stopped, as the debugger left it.
+     * A step in progress is for this client, which is closing its cores:
+     * nobody is left to answer.  A core the debugger parked while the
+     * machine runs would stay parked with no one left to run it: let it
+     * go.  A stopped machine stays stopped, as the debugger left it.
      */
-    if (c->step_left) {
-        cpu_single_step(c->cpu, 0);
+    mcd_step_abandon();
+    if (c->sstep && mcd_core_running(c)) {
+        /* Leave single-step mode parked, where no step event is due. */
         c->step_left = 0;
+        run_on_cpu(c->cpu, mcd_park_self, RUN_ON_CPU_NULL);
     }
+    mcd_step_forget(c);
     if (runstate_is_running() && cpu_is_stopped(c->cpu)) {
         c->stop.valid = false;
         cpu_resume(c->cpu);
@@ -396,12 +457,15 @@ mcd_return_et mcd_resume(McdCore *origin, GPtrArray *cores)
             continue;
         }
         c->stop.valid = false;
+        if (!c->step_left) {
+            mcd_step_forget(c);
+        }
         /* Going on from a breakpoint: step over it first. */
         if (!c->step_left && c->trigs && mcd_trig_at_pc(c, mcd_pc(c))) {
             c->step_left = 1;
             c->step_over = true;
             c->steps_done = 0;
-            cpu_single_step(c->cpu, MCD_SSTEP_FLAGS);
+            mcd_sstep_on(c);
         }
         cpu_resume(c->cpu);
     }
@@ -497,35 +561,105 @@ mcd_return_et mcd_qry_current_time_f(const mcd_core_st *core,
     return mcd_ok(c);
 }
 
-/* Wait, in a coroutine, until none of @cores is stepping any more. */
-static bool coroutine_fn mcd_step_wait(GPtrArray *cores, int64_t timeout_ns)
+/* Is a core of the step in progress still stepping? */
+static bool mcd_step_busy(void)
 {
-    int64_t deadline = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + timeout_ns;
-    QemuCoSleep w = { 0 };
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdCore *c = &mcd_server.cores[i];
 
-    for (;;) {
-        bool stepping = false;
-        int64_t left = deadline - qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
-
-        for (guint i = 0; i < cores->len; i++) {
-            McdCore *c = g_ptr_array_index(cores, i);
-
-            stepping |= c->step_left || mcd_core_running(c);
-        }
-        if (!stepping) {
+        if (c->in_step && (c->step_left || mcd_core_running(c))) {
             return true;
         }
-        if (left <= 0 || mcd_server.aborting) {
-            return false;
-        }
-        mcd_server.waiter = &w;
-        qemu_co_sleep_ns_wakeable(&w, QEMU_CLOCK_REALTIME, left);
-        mcd_server.waiter = NULL;
+    }
+    return false;
+}
+
+/* End the step in progress: answer @ret, if anyone still waits. */
+static void mcd_step_end(mcd_return_et ret)
+{
+    McdStepDone *done = mcd_server.step_done;
+    void *opaque = mcd_server.step_opaque;
+
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        mcd_server.cores[i].in_step = false;
+    }
+    timer_del(mcd_server.step_timer);
+    mcd_server.stepping = false;
+    mcd_server.step_done = NULL;
+    mcd_server.step_opaque = NULL;
+    if (done) {
+        done(ret, opaque);
     }
 }
 
-mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
-                         mcd_core_step_type_et step_type, uint32_t n_steps)
+/* Stop every core of the step; the machine too if nothing else runs. */
+static void mcd_step_stop_cores(const char *reason)
+{
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        if (mcd_server.cores[i].in_step) {
+            mcd_stop_core(&mcd_server.cores[i], reason);
+        }
+    }
+    mcd_freeze_if_idle();
+}
+
+/* From the bottom half: has the step in progress ended? */
+static void mcd_step_check(void)
+{
+    if (mcd_server.stepping && !mcd_step_busy()) {
+        mcd_step_end(mcd_ok(&mcd_server.cores[mcd_server.step_core]));
+    }
+}
+
+static void mcd_step_timeout(void *opaque)
+{
+    McdCore *c = &mcd_server.cores[mcd_server.step_core];
+    uint32_t done = c->steps_done;
+    g_autofree char *why = g_strdup_printf("stopped: the step did not "
+                                           "complete after %" PRIu32 " of %"
+                                           PRIu32 " instructions", done,
+                                           mcd_server.step_n);
+
+    mcd_step_stop_cores(why);
+    mcd_step_end(mcd_fail(c, MCD_ERR_GENERAL, "the step did not complete "
+                          "after %" PRIu32 " of %" PRIu32 " instructions "
+                          "(waiting for an interrupt?); the core is stopped "
+                          "at 0x%" VADDR_PRIx, done, mcd_server.step_n,
+                          mcd_pc(c)));
+}
+
+bool mcd_step_interrupt(uint32_t core_uid, bool global)
+{
+    const mcd_core_st *handle = mcd_core_by_uid(core_uid);
+    McdCore *c = handle ? handle->instance : NULL;
+    McdCore *origin;
+    g_autofree char *why = NULL;
+
+    if (!mcd_server.stepping || !c || !(global || c->in_step)) {
+        return false;
+    }
+    origin = &mcd_server.cores[mcd_server.step_core];
+    why = g_strdup_printf("stopped by the debugger during a step, after %"
+                          PRIu32 " of %" PRIu32 " instructions",
+                          origin->steps_done, mcd_server.step_n);
+    mcd_step_stop_cores(why);
+    mcd_step_end(mcd_ok(origin));
+    return true;
+}
+
+void mcd_step_abandon(void)
+{
+    if (mcd_server.stepping) {
+        mcd_server.step_done = NULL;
+        mcd_step_stop_cores("stopped: the debugger left during a step");
+        mcd_step_end(MCD_RET_ACT_NONE);
+    }
+}
+
+mcd_return_et mcd_step_start(const mcd_core_st *core, mcd_bool_t global,
+                             mcd_core_step_type_et step_type,
+                             uint32_t n_steps, McdStepDone *done,
+                             void *opaque)
 {
     McdCore *c;
     mcd_return_et ret = mcd_core_lookup(core, &c);
@@ -538,6 +672,9 @@ mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
         return mcd_fail(c, MCD_ERR_FN_UNIMPLEMENTED, "step type %" PRIu32
                         ": QEMU does not model cycles; step instructions",
                         (uint32_t)step_type);
+    }
+    if (mcd_server.stepping) {
+        return mcd_fail(c, MCD_ERR_GENERAL, "a step is in progress");
     }
     cores = mcd_cores_for(c, global, true);
     for (guint i = 0; i < cores->len; i++) {
@@ -563,31 +700,38 @@ mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
         o->step_left = n_steps;
         o->steps_done = 0;
         o->step_over = false;
-        cpu_single_step(o->cpu, MCD_SSTEP_FLAGS);
+        o->in_step = true;
+        mcd_sstep_on(o);
     }
     ret = mcd_resume(c, cores);
     if (ret) {
+        for (guint i = 0; i < cores->len; i++) {
+            McdCore *o = g_ptr_array_index(cores, i);
+
+            o->in_step = false;
+            mcd_step_forget(o);
+        }
         return ret;
     }
-    /*
-     * MCD's step blocks until the steps are done.  In the MCD monitor this
-     * runs in a coroutine, which waits without blocking the main loop.
-     */
-    if (qemu_in_coroutine() &&
-        !mcd_step_wait(cores, MCD_STEP_TIMEOUT_NS + n_steps * 10000LL)) {
-        uint32_t done = c->steps_done;
-
-        for (guint i = 0; i < cores->len; i++) {
-            mcd_stop_core(g_ptr_array_index(cores, i),
-                         "stopped: the step did not complete");
-        }
-        mcd_freeze_if_idle();
-        return mcd_fail(c, MCD_ERR_GENERAL, "the step did not complete after"
-                        " %" PRIu32 " of %" PRIu32 " instructions (waiting "
-                        "for an interrupt?); the core is stopped at 0x%"
-                        VADDR_PRIx, done, n_steps, mcd_pc(c));
-    }
+    mcd_server.step_core = c->id;
+    mcd_server.step_n = n_steps;
+    mcd_server.stepping = true;
+    mcd_server.step_done = done;
+    mcd_server.step_opaque = opaque;
+    timer_mod(mcd_server.step_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
+              MCD_STEP_TIMEOUT_NS + (int64_t)n_steps * MCD_STEP_NS_PER_INSN);
     return mcd_ok(c);
+}
+
+/*
+ * MCD's step returns when the steps are done.  Inside QEMU nothing may
+ * wait for that, so this only starts them; the MCD monitor answers the
+ * request through mcd_step_start() when they have ended.
+ */
+mcd_return_et mcd_step_f(const mcd_core_st *core, mcd_bool_t global,
+                         mcd_core_step_type_et step_type, uint32_t n_steps)
+{
+    return mcd_step_start(core, global, step_type, n_steps, NULL, NULL);
 }
 
 mcd_return_et mcd_set_global_f(const mcd_core_st *core, mcd_bool_t enable)

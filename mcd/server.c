@@ -171,16 +171,7 @@ void mcd_exit_f(void)
 
 void mcd_server_client_gone(void)
 {
-    mcd_server.aborting = false;
     mcd_exit_f();
-}
-
-void mcd_server_abort_wait(void)
-{
-    mcd_server.aborting = true;
-    if (mcd_server.waiter) {
-        qemu_co_sleep_wake(mcd_server.waiter);
-    }
 }
 
 static void mcd_fill_system(mcd_core_con_info_st *info)

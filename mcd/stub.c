@@ -16,7 +16,9 @@
 #include "qemu/cutils.h"
 #include "qapi/error.h"
 #include "qapi/util.h"
+#include "qapi/qobject-output-visitor.h"
 #include "mcd/mcd-qapi-commands.h"
+#include "mcd/mcd-qapi-visit.h"
 #include "mcd-internal.h"
 
 /* Fixed-size C string to QAPI string, terminated or not. */
@@ -1220,16 +1222,32 @@ MCDQryCurrentTimeResult *qmp_mcd_qry_current_time(uint32_t core_uid,
     return res;
 }
 
-/* A coroutine: mcd_step_f() waits there until the steps are done. */
-MCDStepResult *coroutine_fn qmp_mcd_step(uint32_t core_uid, bool global,
-                                         uint32_t step_type,
-                                         uint32_t n_steps, Error **errp)
+/* The step has ended: the answer that mcd-step deferred. */
+static void stub_step_done(mcd_return_et ret, void *opaque)
+{
+    MCDStepResult res = { .return_status = ret }, *p = &res;
+    QObject *obj;
+    Visitor *v = qobject_output_visitor_new(&obj);
+
+    visit_type_MCDStepResult(v, NULL, &p, &error_abort);
+    visit_complete(v, &obj);
+    visit_free(v);
+    mcd_monitor_answer(obj);
+}
+
+MCDStepResult *qmp_mcd_step(uint32_t core_uid, bool global,
+                            uint32_t step_type, uint32_t n_steps,
+                            Error **errp)
 {
     MCDStepResult *res = g_new0(MCDStepResult, 1);
     const mcd_core_st *core;
 
     if (stub_core(core_uid, &core, &res->return_status)) {
-        res->return_status = mcd_step_f(core, global, step_type, n_steps);
+        res->return_status = mcd_step_start(core, global, step_type, n_steps,
+                                            stub_step_done, NULL);
+        if (!res->return_status && mcd_server.stepping) {
+            mcd_monitor_defer();
+        }
     }
     return res;
 }

@@ -9,6 +9,12 @@
  * the gdbstub's.  Triggers are armed when they are created, stay armed
  * across run, stop, step and reset, and go away with their core.
  *
+ * A running vCPU walks its breakpoint and watchpoint lists without a
+ * lock, so they are changed in the vCPU's own thread (run_on_cpu()),
+ * which lets go of the BQL meanwhile.  A trigger is in its core's list
+ * whenever its breakpoints are (added before arming, removed after
+ * disarming), so that the debug hook finds the trigger of every event.
+ *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
  */
@@ -28,51 +34,67 @@ static unsigned mcd_insn_align(void)
     return !strcmp(t, "i386") || !strcmp(t, "x86_64") ? 1 : 2;
 }
 
-static void mcd_trig_disarm(McdCore *c, McdTrig *t)
+/* In the core's thread. */
+static void mcd_trig_disarm_on_cpu(CPUState *cpu, run_on_cpu_data data)
 {
+    McdTrig *t = data.host_ptr;
+
     for (guint i = 0; t->bps && i < t->bps->len; i++) {
-        cpu_breakpoint_remove_by_ref(c->cpu, g_ptr_array_index(t->bps, i));
+        cpu_breakpoint_remove_by_ref(cpu, g_ptr_array_index(t->bps, i));
     }
     g_clear_pointer(&t->bps, g_ptr_array_unref);
     if (t->wp) {
-        if (c->cpu->watchpoint_hit == t->wp) {
-            c->cpu->watchpoint_hit = NULL;
+        if (cpu->watchpoint_hit == t->wp) {
+            cpu->watchpoint_hit = NULL;
         }
-        cpu_watchpoint_remove_by_ref(c->cpu, t->wp);
+        cpu_watchpoint_remove_by_ref(cpu, t->wp);
         t->wp = NULL;
     }
 }
 
-static void mcd_trig_arm(McdCore *c, McdTrig *t)
+/* In the core's thread. */
+static void mcd_trig_arm_on_cpu(CPUState *cpu, run_on_cpu_data data)
 {
     static const int wp_flags[] = {
         [MCD_TRIG_TYPE_READ] = BP_MEM_READ,
         [MCD_TRIG_TYPE_WRITE] = BP_MEM_WRITE,
         [MCD_TRIG_TYPE_RW] = BP_MEM_ACCESS,
     };
+    McdTrig *t = data.host_ptr;
 
-    if (t->bps || t->wp) {
-        return;
-    }
     if (t->type == MCD_TRIG_TYPE_IP) {
         unsigned step = mcd_insn_align();
+        GPtrArray *bps = g_ptr_array_new();
 
-        t->bps = g_ptr_array_new();
         for (uint64_t off = 0; off < t->len; off += step) {
             CPUBreakpoint *bp;
 
-            cpu_breakpoint_insert(c->cpu, t->addr + off, BP_MCD, &bp);
-            g_ptr_array_add(t->bps, bp);
+            cpu_breakpoint_insert(cpu, t->addr + off, BP_MCD, &bp);
+            g_ptr_array_add(bps, bp);
         }
+        t->bps = bps;
     } else {
-        cpu_watchpoint_insert(c->cpu, t->addr, t->len,
+        cpu_watchpoint_insert(cpu, t->addr, t->len,
                               wp_flags[t->type] | BP_MCD, &t->wp);
     }
 }
 
-static void mcd_trig_free(McdCore *c, McdTrig *t)
+static void mcd_trig_arm(McdCore *c, McdTrig *t)
 {
-    mcd_trig_disarm(c, t);
+    if (!t->bps && !t->wp) {
+        run_on_cpu(c->cpu, mcd_trig_arm_on_cpu, RUN_ON_CPU_HOST_PTR(t));
+    }
+}
+
+/* Disarm and free trigger @index of @c. */
+static void mcd_trig_remove(McdCore *c, guint index)
+{
+    McdTrig *t = g_ptr_array_index(c->trigs, index);
+
+    if (t->bps || t->wp) {
+        run_on_cpu(c->cpu, mcd_trig_disarm_on_cpu, RUN_ON_CPU_HOST_PTR(t));
+    }
+    g_ptr_array_remove_index(c->trigs, index);
     g_free(t);
 }
 
@@ -84,8 +106,8 @@ void mcd_triggers_init(McdCore *c)
 
 void mcd_triggers_release(McdCore *c)
 {
-    for (guint i = 0; c->trigs && i < c->trigs->len; i++) {
-        mcd_trig_free(c, g_ptr_array_index(c->trigs, i));
+    while (c->trigs && c->trigs->len) {
+        mcd_trig_remove(c, c->trigs->len - 1);
     }
     g_clear_pointer(&c->trigs, g_ptr_array_unref);
 }
@@ -278,9 +300,9 @@ mcd_return_et mcd_create_trig_f(const mcd_core_st *core, void *trig,
         return ret;
     }
     t->id = c->next_trig_id++;
-    mcd_trig_arm(c, t);
     *trig_id = t->id;
-    g_ptr_array_add(c->trigs, g_steal_pointer(&t));
+    g_ptr_array_add(c->trigs, t);
+    mcd_trig_arm(c, g_steal_pointer(&t));
     return mcd_ok(c);
 }
 
@@ -312,8 +334,7 @@ mcd_return_et mcd_remove_trig_f(const mcd_core_st *core, uint32_t trig_id)
     if (ret) {
         return ret;
     }
-    g_ptr_array_remove_index(c->trigs, i);
-    mcd_trig_free(c, t);
+    mcd_trig_remove(c, i);
     return mcd_ok(c);
 }
 

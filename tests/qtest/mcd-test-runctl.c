@@ -18,6 +18,8 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qapi/error.h"
+#include "qobject/qjson.h"
 #include "qobject/qlist.h"
 #include "mcd-util.h"
 #include "mcd-test.h"
@@ -796,6 +798,104 @@ static void test_disconnect_running(void)
     run_stop(rt);
 }
 
+static char *step_request(RunTest *rt, uint32_t n)
+{
+    return g_strdup_printf("{\"execute\": \"mcd-step\", \"arguments\": "
+                           "{\"core-uid\": %u, \"global\": false, "
+                           "\"step-type\": %d, \"n-steps\": %u}}\n",
+                           rt->cores[0], MCD_CORE_STEP_TYPE_INSTR, n);
+}
+
+/* The return status of the next answer, which must be one. */
+static uint32_t next_status(RunTest *rt)
+{
+    g_autofree char *line = mcd_recv_line(rt->t);
+    QDict *rsp, *ret;
+    uint32_t status;
+
+    g_assert_nonnull(line);
+    rsp = qobject_to(QDict, qobject_from_json(line, &error_abort));
+    ret = qdict_get_qdict(rsp, "return");
+    g_assert_nonnull(ret);
+    status = mcd_status(ret);
+    qobject_unref(rsp);
+    return status;
+}
+
+/*
+ * A client that leaves during a long step, at any point of it, leaves
+ * QEMU running, the server released and the core stopped, not stepping.
+ * (This used to abort QEMU in a coroutine, or crash in the gdbstub.)
+ */
+static void test_disconnect_stepping(void)
+{
+    RunTest *rt = run_start(1, "");
+    const RunArch *a = rt->a;
+    QDict *r;
+
+    load_program(rt, 0);
+    for (int i = 0; i < 12; i++) {
+        g_autofree char *req = step_request(rt, 20000000);
+
+        mcd_send_raw(rt->t, req);
+        g_usleep((i % 4) * 3000);
+        mcd_disconnect(rt->t);
+        mcd_connect(rt->t);
+        mcd_open_server(rt->t);
+        rt->cores[0] = mcd_open_core(rt->t, 0);
+        g_assert_cmpuint(state_of(rt, 0), ==, MCD_CORE_STATE_DEBUG);
+    }
+    /* The core still steps exactly. */
+    load_program(rt, 0);
+    g_assert_cmpuint(step_core(rt, 0, 5), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(pc(rt, 0), ==, expected_pc(a, 5));
+    r = qtest_qmp(rt->t->qts, "{'execute': 'query-status'}");
+    g_assert(qdict_haskey(r, "return"));
+    qobject_unref(r);
+    run_stop(rt);
+}
+
+/*
+ * A step is answered when it ends; requests sent meanwhile wait behind
+ * it in order, and an mcd-stop ends it at once.
+ */
+static void test_step_interrupted(void)
+{
+    RunTest *rt = run_start(1, "");
+    g_autofree char *step = step_request(rt, 20000000);
+    g_autofree char *rest = g_strdup_printf(
+        "{\"execute\": \"mcd-qry-current-time\", \"arguments\": "
+        "{\"core-uid\": %u}}\n"
+        "{\"execute\": \"mcd-stop\", \"arguments\": "
+        "{\"core-uid\": %u, \"global\": false}}\n",
+        rt->cores[0], rt->cores[0]);
+    g_autofree char *line = NULL;
+    QDict *rsp, *s;
+
+    load_program(rt, 0);
+    mcd_send_raw(rt->t, step);
+    g_usleep(50000);
+    /* Still stepping: nothing answered yet. */
+    g_assert_false(mcd_line_pending(rt->t, 0));
+    mcd_send_raw(rt->t, rest);
+    g_assert_cmpuint(next_status(rt), ==, MCD_RET_ACT_NONE);
+    line = mcd_recv_line(rt->t);
+    rsp = qobject_to(QDict, qobject_from_json(line, &error_abort));
+    g_assert_true(qdict_haskey(qdict_get_qdict(rsp, "return"),
+                               "current-time"));
+    qobject_unref(rsp);
+    g_assert_cmpuint(next_status(rt), ==, MCD_RET_ACT_NONE);
+
+    s = state(rt, 0);
+    g_assert_cmpint(qdict_get_int(s, "state"), ==, MCD_CORE_STATE_DEBUG);
+    g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"), "during a step"));
+    qobject_unref(s);
+
+    /* And the core steps again. */
+    g_assert_cmpuint(step_core(rt, 0, 1), ==, MCD_RET_ACT_NONE);
+    run_stop(rt);
+}
+
 void mcd_runctl_tests_register(void)
 {
     if (!run_arch()) {
@@ -810,4 +910,7 @@ void mcd_runctl_tests_register(void)
     qtest_add_func("/mcd/runctl/triggers", test_triggers_misc);
     qtest_add_func("/mcd/runctl/time-and-commands", test_time_and_commands);
     qtest_add_func("/mcd/runctl/disconnect-running", test_disconnect_running);
+    qtest_add_func("/mcd/runctl/disconnect-stepping",
+                   test_disconnect_stepping);
+    qtest_add_func("/mcd/runctl/step-interrupted", test_step_interrupted);
 }

@@ -430,6 +430,99 @@ static void test_disconnect(void)
     mcd_test_stop(t);
 }
 
+/* Exactly one answer line arrives, and it is an error. */
+static void assert_one_error(MCDTest *t)
+{
+    g_autofree char *line = mcd_recv_line(t);
+    QDict *rsp;
+
+    g_assert_nonnull(line);
+    rsp = qobject_to(QDict, qobject_from_json(line, &error_abort));
+    g_assert_true(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    g_assert_false(mcd_line_pending(t, 100));
+}
+
+/*
+ * A parse error drops the rest of its line, whatever is left in it, and
+ * the next line is served.  (Too deep a nesting used to leave the parser
+ * stuck for the rest of the connection.)
+ */
+static void test_resync(void)
+{
+    MCDTest *t = start("");
+    g_autofree char *deep = g_strnfill(2000, '[');
+    g_autofree char *junk = g_strnfill(2 * 1024 * 1024, 'a');
+
+    mcd_send_raw(t, deep);
+    mcd_send_raw(t, "\n");
+    assert_one_error(t);
+    mcd_open_server(t);
+
+    /* A bad start, then a good request on the same line: one answer. */
+    mcd_send_raw(t, "}{\"execute\": \"mcd-qry-servers\", \"arguments\":"
+                 " {\"host\": \"\", \"running\": true, \"start-index\": 0,"
+                 " \"num-servers\": 0}}\n");
+    assert_one_error(t);
+
+    /* An unterminated string does not swallow the next line. */
+    mcd_send_raw(t, "{\"execute\": \"mcd-qry\\u00\n");
+    assert_one_error(t);
+
+    /* A line too long for any request. */
+    mcd_send_raw(t, "{\"execute\": \"");
+    mcd_send_raw(t, junk);
+    mcd_send_raw(t, "\"}\n");
+    assert_one_error(t);
+    mcd_open_core(t, 0);
+    mcd_test_stop(t);
+}
+
+/*
+ * A client that drops in the middle of a request, and one that connects
+ * at once: the new one is answered and finds the server closed.
+ */
+static void test_reconnect_race(void)
+{
+    MCDTest *t = start("");
+
+    for (int i = 0; i < 100; i++) {
+        mcd_open_server(t);
+        mcd_open_core(t, 0);
+        mcd_send_raw(t, i % 2 ? "{\"execute\": \"mcd-qry-sys" :
+                     "{\"execute\": \"mcd-qry-servers\"}\n{\"exec");
+        mcd_disconnect(t);
+        mcd_connect(t);
+    }
+    mcd_open_server(t);
+    mcd_test_stop(t);
+}
+
+/* Run QEMU with "-mcd @dev" until it is told to quit; its stderr. */
+static char *mcd_startup_stderr(const char *dev)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *cmd = g_strdup_printf(
+        "sh -c 'echo quit | %s %s -S -display none -monitor stdio "
+        "-mcd %s'", getenv("QTEST_QEMU_BINARY"), mcd_test_machine(), dev);
+    char *err = NULL;
+    int status;
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return err;
+}
+
+/* Listening where other hosts can connect is worth a warning. */
+static void test_exposed_warning(void)
+{
+    g_autofree char *all = mcd_startup_stderr("tcp::0");
+    g_autofree char *lo = mcd_startup_stderr("tcp:127.0.0.1:0");
+
+    g_assert_nonnull(strstr(all, "accepts connections from other hosts"));
+    g_assert_null(strstr(lo, "accepts connections"));
+}
+
 /* A -mcd device that cannot be opened stops QEMU, naming the device. */
 static void test_bad_device(void)
 {
@@ -479,6 +572,9 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/open-close-core", test_open_close_core);
     qtest_add_func("/mcd/refusals", test_refusals);
     qtest_add_func("/mcd/disconnect", test_disconnect);
+    qtest_add_func("/mcd/resync", test_resync);
+    qtest_add_func("/mcd/reconnect-race", test_reconnect_race);
+    qtest_add_func("/mcd/exposed-warning", test_exposed_warning);
     qtest_add_func("/mcd/bad-device", test_bad_device);
     qtest_add_func("/mcd/chardev-device", test_chardev_device);
     mcd_access_tests_register();
