@@ -10,6 +10,7 @@
 #include "qemu/host-utils.h"
 #include "exec/memory.h"
 #include "exec/target_page.h"
+#include "qemu/rcu.h"
 #include "hw/core/cpu.h"
 #include "mcd-internal.h"
 
@@ -58,31 +59,84 @@ static uint32_t mcd_valid_prefix(AddressSpace *as, hwaddr addr, uint32_t len,
     return lo * unit;
 }
 
-/*
- * Read or write physical memory; return the number of bytes done before
- * the first failure.  With a width, every access has that size, so that
- * device registers see the accesses the debugger asked for.
- */
-static uint32_t mcd_phys_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
-                            uint8_t *buf, uint32_t len, uint32_t width,
-                            bool is_write)
+/* Does [addr, addr + len) reach anything but RAM and ROM? */
+static bool mcd_reaches_device(AddressSpace *as, hwaddr addr, hwaddr len,
+                               MemTxAttrs attrs)
 {
-    uint32_t unit = width ?: 1;
-    uint32_t n = mcd_valid_prefix(as, addr, len, unit, is_write, attrs);
-    uint32_t done;
+    RCU_READ_LOCK_GUARD();
 
-    if (!width && address_space_rw(as, addr, attrs, buf, n,
-                                   is_write) == MEMTX_OK) {
-        return n;
+    while (len) {
+        hwaddr xlat, l = len;
+        MemoryRegion *mr = address_space_translate(as, addr, &xlat, &l,
+                                                   false, attrs);
+
+        if (!memory_region_is_ram(mr) && !memory_region_is_romd(mr)) {
+            return true;
+        }
+        addr += l;
+        len -= l;
+    }
+    return false;
+}
+
+typedef struct McdPhysAccess {
+    AddressSpace *as;
+    hwaddr addr;
+    MemTxAttrs attrs;
+    uint8_t *buf;
+    uint32_t len, unit;
+    bool block, is_write;
+    uint32_t done;
+} McdPhysAccess;
+
+/* Do @a; count the bytes done before the first failure. */
+static void mcd_phys_do(McdPhysAccess *a)
+{
+    if (a->block && address_space_rw(a->as, a->addr, a->attrs, a->buf,
+                                     a->len, a->is_write) == MEMTX_OK) {
+        a->done = a->len;
+        return;
     }
     /* Unit by unit, to know exactly where a device said no. */
-    for (done = 0; done < n; done += unit) {
-        if (address_space_rw(as, addr + done, attrs, buf + done, unit,
-                             is_write) != MEMTX_OK) {
+    for (a->done = 0; a->done < a->len; a->done += a->unit) {
+        if (address_space_rw(a->as, a->addr + a->done, a->attrs,
+                             a->buf + a->done, a->unit,
+                             a->is_write) != MEMTX_OK) {
             break;
         }
     }
-    return done;
+}
+
+static void mcd_phys_do_on_cpu(CPUState *cpu, run_on_cpu_data data)
+{
+    mcd_phys_do(data.host_ptr);
+}
+
+/*
+ * Read or write physical memory; return the number of bytes done before
+ * the first failure.  With a width, every access has that size, so that
+ * device registers see the accesses the debugger asked for.  Device
+ * models expect their accesses from a vCPU (current_cpu, banked
+ * registers), so accesses that reach devices are done in the core's own
+ * thread, as if the core made them; RAM and ROM are read in place.
+ */
+static uint32_t mcd_phys_rw(CPUState *cpu, AddressSpace *as, hwaddr addr,
+                            MemTxAttrs attrs, uint8_t *buf, uint32_t len,
+                            uint32_t width, bool is_write)
+{
+    uint32_t unit = width ?: 1;
+    McdPhysAccess a = {
+        .as = as, .addr = addr, .attrs = attrs, .buf = buf, .unit = unit,
+        .len = mcd_valid_prefix(as, addr, len, unit, is_write, attrs),
+        .block = !width, .is_write = is_write,
+    };
+
+    if (a.len && mcd_reaches_device(as, addr, a.len, attrs)) {
+        run_on_cpu(cpu, mcd_phys_do_on_cpu, RUN_ON_CPU_HOST_PTR(&a));
+    } else {
+        mcd_phys_do(&a);
+    }
+    return a.done;
 }
 
 /*
@@ -101,7 +155,8 @@ static uint32_t mcd_mem_rw(McdCore *c, McdMemSpace *s, uint64_t addr,
 
     *why = "no memory there";
     if (s->kind == MCD_SPACE_PHYSICAL) {
-        return mcd_phys_rw(as, addr, attrs, buf, len, width, is_write);
+        return mcd_phys_rw(c->cpu, as, addr, attrs, buf, len, width,
+                           is_write);
     }
     while (done < len) {
         uint64_t va = addr + done;
@@ -118,8 +173,8 @@ static uint32_t mcd_mem_rw(McdCore *c, McdMemSpace *s, uint64_t addr,
         /* The space decides the security world of the access. */
         tattrs.secure = attrs.secure;
         tattrs.debug = 1;
-        n = mcd_phys_rw(as, pa + (va - page), tattrs, buf + done, chunk,
-                        width, is_write);
+        n = mcd_phys_rw(c->cpu, as, pa + (va - page), tattrs, buf + done,
+                        chunk, width, is_write);
         done += n;
         if (n < chunk) {
             break;

@@ -394,9 +394,13 @@ static void mcd_warn_if_exposed(const char *device)
     InetSocketAddress *addr = g_new0(InetSocketAddress, 1);
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
     struct addrinfo *res = NULL;
+    /* host:port, without chardev options such as ",server" */
+    g_autofree char *hostport = g_strndup(device + strlen("tcp:"),
+                                          strcspn(device + strlen("tcp:"),
+                                                  ","));
     bool exposed = true;
 
-    if (inet_parse(addr, device + strlen("tcp:"), NULL) == 0 &&
+    if (inet_parse(addr, hostport, NULL) == 0 &&
         addr->host[0] && !getaddrinfo(addr->host, NULL, &hints, &res)) {
         exposed = false;
         for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {

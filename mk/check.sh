@@ -5,7 +5,7 @@
 # when anything failed.  Each qtest binary speaks TAP; every "ok" and
 # "not ok" line counts as one test.
 #
-# usage: check.sh BUILD_DIR
+# usage: check.sh BUILD_DIR   (SANITIZE=1 adds the sanitizer runs)
 set -uo pipefail
 
 B=$(realpath -m "$1")
@@ -44,6 +44,39 @@ for arch in $TARGETS; do
         "$QB/tests/qtest/mcd-test" --tap -k
 done
 
+# The same tests under AddressSanitizer and UBSan: any report fails them.
+# Leaks are left to the fuzzer, which looks for those of mcd/ only.
+AB=$B/qemu-build-asan
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+if [ "${SANITIZE:-0}" = 1 ]; then
+    for arch in ${ASAN_ARCHS:-aarch64}; do
+        run "mcd-test-asan-$arch" env ASAN_OPTIONS=detect_leaks=0 \
+            QTEST_QEMU_BINARY="$AB/qemu-system-$arch" \
+            "$AB/tests/qtest/mcd-test" --tap -k
+    done
+fi
+
+run mcd-nomcd-build sh -c '
+    out=$("$1" -M virt -display none -mcd tcp::1 2>&1)
+    case $?:$out in
+    0:*) echo "not ok 1 - -mcd accepted by a build without MCD";;
+    *"built without MCD support"*) echo "ok 1 - -mcd refused without MCD";;
+    *) echo "not ok 1 - unexpected refusal: $out";;
+    esac' sh "$B/qemu-build-nomcd/qemu-system-aarch64"
+# A bounded fuzz run on all four machines and a short disconnect soak
+# while U-Boot runs; make fuzz runs the long ones under the sanitizers.
+run mcd-fuzz /usr/bin/python3 contrib/mcd-fuzz/mcd-fuzz.py --qemu-dir "$QB" \
+    --qemu-src "$B/qemu-src" --arch "${TARGETS// /,}" \
+    --requests "${FUZZ_REQUESTS:-50000}" --seed 1 --tap --log "$LOG/fuzz"
+run mcd-soak /usr/bin/python3 contrib/mcd-fuzz/mcd-soak.py --qemu-dir "$QB" \
+    --drops "${SOAK_DROPS:-500}" --seed 1 --tap --log "$LOG/soak"
+if [ "${SANITIZE:-0}" = 1 ]; then
+    run mcd-fuzz-asan /usr/bin/python3 contrib/mcd-fuzz/mcd-fuzz.py \
+        --qemu-dir "$AB" --qemu-src "$B/qemu-src" \
+        --arch "$(echo ${ASAN_ARCHS:-aarch64} | tr ' ' ,)" \
+        --requests "${FUZZ_REQUESTS:-50000}" --seed 2 --tap \
+        --log "$LOG/fuzz-asan"
+fi
 run mcd-client-unit env MCD_CLIENT_LIB="$B/mcd-client/libmcd_client.so" \
     "$B/mcd-client/test-unit"
 run mcd-client-e2e env QEMU_DIR="$QB" "$B/mcd-client/test-e2e"

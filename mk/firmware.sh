@@ -7,10 +7,10 @@
 # tree looks them up below qemu-bundle/, so mirror them there as links.
 # Debian's opensbi has another file name than the one QEMU looks for.
 #
-# usage: firmware.sh BUILD_DIR
+# usage: firmware.sh BUILD_DIR [QEMU_BUILD_DIR]
 set -euo pipefail
 B=$(realpath -m "$1")
-bundle=$B/qemu-build/qemu-bundle
+bundle=$(realpath -m "${2:-$B/qemu-build}")/qemu-bundle
 
 mkdir -p "$B/firmware"
 ln -sfn /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin \

@@ -517,7 +517,7 @@ static char *mcd_startup_stderr(const char *dev)
 static void test_exposed_warning(void)
 {
     g_autofree char *all = mcd_startup_stderr("tcp::0");
-    g_autofree char *lo = mcd_startup_stderr("tcp:127.0.0.1:0");
+    g_autofree char *lo = mcd_startup_stderr("tcp:localhost:0,server=on");
 
     g_assert_nonnull(strstr(all, "accepts connections from other hosts"));
     g_assert_null(strstr(lo, "accepts connections"));
