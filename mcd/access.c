@@ -59,7 +59,10 @@ static uint32_t mcd_valid_prefix(AddressSpace *as, hwaddr addr, uint32_t len,
     return lo * unit;
 }
 
-/* Does [addr, addr + len) reach anything but RAM and ROM? */
+/*
+ * Does [addr, addr + len) reach anything but RAM?  (Only RAM sections
+ * tell their length; anything else counts as a device.)
+ */
 static bool mcd_reaches_device(AddressSpace *as, hwaddr addr, hwaddr len,
                                MemTxAttrs attrs)
 {
@@ -70,7 +73,7 @@ static bool mcd_reaches_device(AddressSpace *as, hwaddr addr, hwaddr len,
         MemoryRegion *mr = address_space_translate(as, addr, &xlat, &l,
                                                    false, attrs);
 
-        if (!memory_region_is_ram(mr) && !memory_region_is_romd(mr)) {
+        if (!memory_region_is_ram(mr)) {
             return true;
         }
         addr += l;
@@ -118,7 +121,7 @@ static void mcd_phys_do_on_cpu(CPUState *cpu, run_on_cpu_data data)
  * device registers see the accesses the debugger asked for.  Device
  * models expect their accesses from a vCPU (current_cpu, banked
  * registers), so accesses that reach devices are done in the core's own
- * thread, as if the core made them; RAM and ROM are read in place.
+ * thread, as if the core made them; RAM is accessed in place.
  */
 static uint32_t mcd_phys_rw(CPUState *cpu, AddressSpace *as, hwaddr addr,
                             MemTxAttrs attrs, uint8_t *buf, uint32_t len,

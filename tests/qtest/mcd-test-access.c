@@ -22,19 +22,25 @@ typedef struct AccessArch {
     uint64_t va_max;        /* largest logical address */
     const char *regs[6];    /* registers that must be listed */
     const char *scratch;    /* a general purpose register to write */
+    uint64_t dev;           /* a 32-bit device register of the machine */
 } AccessArch;
 
 static const AccessArch access_arches[] = {
     { "aarch64", 0x40100000, 0x48000000, UINT64_MAX,
-      { "x0", "x30", "sp", "pc", "cpsr", "ESR_EL1" }, "x1" },
+      { "x0", "x30", "sp", "pc", "cpsr", "ESR_EL1" }, "x1",
+      0x08000000 /* GICD_CTLR */ },
     { "arm", 0x40100000, 0x48000000, UINT32_MAX,
-      { "r0", "sp", "lr", "pc", "cpsr", "MAIR0" }, "r1" },
+      { "r0", "sp", "lr", "pc", "cpsr", "MAIR0" }, "r1",
+      0x08000000 /* GICD_CTLR */ },
     { "riscv64", 0x80100000, 0x88000000, UINT64_MAX,
-      { "zero", "ra", "sp", "pc", "mstatus", "mepc" }, "a1" },
+      { "zero", "ra", "sp", "pc", "mstatus", "mepc" }, "a1",
+      0x0c000004 /* PLIC source 1 priority */ },
     { "i386", 0x100000, 0x8000000, UINT32_MAX,
-      { "eax", "esp", "eip", "eflags", "xmm0", "mxcsr" }, "ecx" },
+      { "eax", "esp", "eip", "eflags", "xmm0", "mxcsr" }, "ecx",
+      0xfee00080 /* local APIC TPR */ },
     { "x86_64", 0x100000, 0x8000000, UINT64_MAX,
-      { "rax", "rsp", "rip", "eflags", "xmm0", "mxcsr" }, "rcx" },
+      { "rax", "rsp", "rip", "eflags", "xmm0", "mxcsr" }, "rcx",
+      0xfee00080 /* local APIC TPR */ },
 };
 
 static const AccessArch *access_arch(void)
@@ -608,6 +614,52 @@ static void test_running_guest(void)
     mcd_test_stop(t);
 }
 
+/* Read and write a device register, with the core halted and running. */
+static void device_access(MCDTest *t, uint32_t core, uint32_t phys,
+                          uint64_t addr)
+{
+    uint8_t val[4];
+    QDict *tx;
+    MCDTxResult res;
+
+    tx = mcd_tx(phys, addr, MCD_TX_AT_R, 4, NULL, 4);
+    mcd_txlist(t, core, &tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(res.data[0]->len, ==, 4);
+    memcpy(val, res.data[0]->data, 4);
+    mcd_txresult_free(&res);
+    tx = mcd_tx(phys, addr, MCD_TX_AT_W, 4, val, 4);
+    mcd_txlist(t, core, &tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    mcd_txresult_free(&res);
+}
+
+/*
+ * Device models are reached as from the core: this used to run the GIC
+ * model without a current CPU and crash QEMU.
+ */
+static void test_device_memory(void)
+{
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    uint32_t core, phys;
+    QDict *r;
+
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+    device_access(t, core, phys, a->dev);
+    r = mcd_ret(t, "{'execute': 'mcd-run', 'arguments': {'core-uid': %u,"
+                " 'global': false}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    device_access(t, core, phys, a->dev);
+    r = qtest_qmp(t->qts, "{'execute': 'query-status'}");
+    g_assert_true(qdict_get_bool(qdict_get_qdict(r, "return"), "running"));
+    qobject_unref(r);
+    mcd_test_stop(t);
+}
+
 /* Parse GDB's hex into bytes. */
 static GByteArray *from_hex(const char *hex)
 {
@@ -737,5 +789,6 @@ void mcd_access_tests_register(void)
     qtest_add_func("/mcd/access/data-hex", test_data_hex);
     qtest_add_func("/mcd/access/payload-limits", test_payload_limits);
     qtest_add_func("/mcd/access/running-guest", test_running_guest);
+    qtest_add_func("/mcd/access/device-memory", test_device_memory);
     qtest_add_func("/mcd/access/gdb-agrees", test_gdb_agrees);
 }
