@@ -332,14 +332,18 @@ class Soak:
         t1 = r.get('current-time', 0) if r else 0
         if t1 <= t0:
             problems.append('virtual clock stands still (%d ps)' % t1)
-        if len(pcs) < 2:
-            problems.append('PC does not change: %s' %
-                            ', '.join('0x%x' % p for p in pcs))
         st = w.core_state(cl, uid)
         if st != w.STATE_RUNNING:
             problems.append('core 0 is in state %s, not running' % st)
-        if not self.console.echo():
+        echo = self.console.echo()
+        if not echo:
             problems.append('U-Boot does not answer on the console')
+        # U-Boot's prompt polls the UART in a loop of one translation
+        # block, where every stop lands on the same PC: a changing PC is
+        # only asked for when the console cannot tell.
+        if len(pcs) < 2 and not echo:
+            problems.append('PC does not change: %s' %
+                            ', '.join('0x%x' % p for p in pcs))
         for p in problems:
             self.fail('guest', p)
         return not problems
