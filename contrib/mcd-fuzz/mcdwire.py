@@ -876,32 +876,39 @@ def open_session(client, cache=None, regs=True):
     """
     s = Session()
     problems = []
+
+    def get(cmd, args, key):
+        # The member @key of a successful answer, else None and a problem.
+        r = client.ret(cmd, args)
+        if not r or r['return-status'] or key not in r:
+            problems.append('%s failed: %s' % (cmd, error_str(client)))
+            return None
+        return r[key]
+
     r = client.ret('mcd-initialize', {'version-req': VERSION_REQ})
     if not r or r['return-status']:
         problems.append('mcd-initialize failed: %s' % error_str(client))
-    r = client.ret('mcd-open-server', {'system-key': '',
-                                       'config-string': ''})
-    if not r or r['return-status'] or 'server-uid' not in r:
-        problems.append('mcd-open-server refused: %s' % error_str(client))
+    s.server_uid = get('mcd-open-server',
+                       {'system-key': '', 'config-string': ''}, 'server-uid')
+    if s.server_uid is None:
         return s, problems
-    s.server_uid = r['server-uid']
-    r = client.ret('mcd-qry-systems', {'start-index': 0, 'num-systems': 1})
-    if not r or r['return-status']:
-        problems.append('mcd-qry-systems failed: %s' % error_str(client))
+    systems = get('mcd-qry-systems', {'start-index': 0, 'num-systems': 1},
+                  'system-con-info')
+    if not systems:
         return s, problems
-    s.system = r['system-con-info'][0]
-    r = client.ret('mcd-qry-devices', {'system-con-info': s.system,
-                                       'start-index': 0, 'num-devices': 1})
-    if not r or r['return-status']:
-        problems.append('mcd-qry-devices failed: %s' % error_str(client))
+    s.system = systems[0]
+    devices = get('mcd-qry-devices', {'system-con-info': s.system,
+                                      'start-index': 0, 'num-devices': 1},
+                  'device-con-info')
+    if not devices:
         return s, problems
-    s.device = r['device-con-info'][0]
-    r = client.ret('mcd-qry-cores', {'connection-info': s.device,
-                                     'start-index': 0, 'num-cores': 128})
-    if not r or r['return-status']:
-        problems.append('mcd-qry-cores failed: %s' % error_str(client))
+    s.device = devices[0]
+    s.core_infos = get('mcd-qry-cores', {'connection-info': s.device,
+                                         'start-index': 0, 'num-cores': 128},
+                       'core-con-info')
+    if s.core_infos is None:
+        s.core_infos = []
         return s, problems
-    s.core_infos = r.get('core-con-info', [])
     for i, info in enumerate(s.core_infos):
         r = client.ret('mcd-open-core', {'core-con-info': info})
         if not r or r['return-status'] or 'core-uid' not in r:
