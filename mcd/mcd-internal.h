@@ -240,6 +240,8 @@ void mcd_memory_release(McdCore *core);
 
 void mcd_triggers_init(McdCore *core);
 void mcd_triggers_release(McdCore *core);
+/* Once, when the MCD monitor starts: install the guest debug hook. */
+void mcd_runctl_init(void);
 void mcd_runctl_open(void);
 void mcd_runctl_close(void);
 void mcd_runctl_release(McdCore *core);

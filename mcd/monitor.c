@@ -445,6 +445,7 @@ bool mcd_server_start(const char *device, Error **errp)
         return false;
     }
 
+    mcd_runctl_init();
     mcd_qmp_init_marshal(&mcd_commands);
     g_queue_init(&mcd_mon.pending);
     mcd_mon.teardown_bh = qemu_bh_new(mcd_monitor_teardown, &mcd_mon);

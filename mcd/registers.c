@@ -284,10 +284,19 @@ mcd_return_et mcd_reg_access(McdCore *c, uint32_t index, mcd_tx_st *tx)
         return mcd_fail(c, MCD_ERR_TXLIST_READ, "transaction %" PRIu32
                         ": register %s cannot be read", index, r->name);
     }
-    if (mcd_tx_writes(type) &&
-        gdb_write_register(c->cpu, tx->data, r->num) != size) {
-        return mcd_fail(c, MCD_ERR_TXLIST_WRITE, "transaction %" PRIu32
-                        ": register %s cannot be written", index, r->name);
+    if (mcd_tx_writes(type)) {
+        /*
+         * Target writers may load more than the register's size (aarch64
+         * loads 64 bits for its 32-bit CPSR): give them slack.
+         */
+        g_autofree uint8_t *in = g_malloc0(size + 16);
+
+        memcpy(in, tx->data, size);
+        if (gdb_write_register(c->cpu, in, r->num) != size) {
+            return mcd_fail(c, MCD_ERR_TXLIST_WRITE, "transaction %" PRIu32
+                            ": register %s cannot be written", index,
+                            r->name);
+        }
     }
     if (type == MCD_TX_AT_WR &&
         gdb_read_register(c->cpu, buf, r->num) != size) {

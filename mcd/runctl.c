@@ -141,14 +141,37 @@ static bool mcd_step_event(McdCore *c, vaddr pc)
  * breakpoint the gdbstub also has there is left to the gdbstub (after
  * noting ours), so that a gdb waiting for it is told.
  */
+/* Is this debug event the gdbstub's: its step, breakpoint or watchpoint? */
+static bool mcd_gdb_event(CPUState *cpu)
+{
+    CPUWatchpoint *wp;
+
+    if (cpu->singlestep_enabled ||
+        cpu_breakpoint_test(cpu, cpu->cc->get_pc(cpu), BP_GDB)) {
+        return true;
+    }
+    /* Only through the list: a removed watchpoint leaves a stale hit. */
+    QTAILQ_FOREACH(wp, &cpu->watchpoints, entry) {
+        if (wp == cpu->watchpoint_hit && (wp->flags & BP_GDB)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool mcd_debug_event(CPUState *cpu)
 {
     McdCore *c = mcd_core_of(cpu);
     McdTrig *t;
     vaddr pc;
 
-    if (!c) {
-        return false;
+    /*
+     * An event of neither debugger is one of ours that outlived its
+     * trigger or step (a watchpoint's debug interrupt still pending when
+     * the trigger went): drop it rather than stop the whole machine.
+     */
+    if (!c || (!c->uid && !c->sstep)) {
+        return !mcd_gdb_event(cpu);
     }
     if (c->sstep && !c->step_left) {
         /*
@@ -158,9 +181,6 @@ static bool mcd_debug_event(CPUState *cpu)
         cpu_single_step(cpu, 0);
         c->sstep = false;
         return true;
-    }
-    if (!c->uid) {
-        return false;
     }
     pc = mcd_pc(c);
     if (c->sstep) {
@@ -172,7 +192,7 @@ static bool mcd_debug_event(CPUState *cpu)
     } else {
         t = mcd_trig_at_pc(c, pc);
         if (!t) {
-            return false;
+            return !mcd_gdb_event(cpu);
         }
         t->captured = true;
         mcd_set_stop(c, t->id, "breakpoint at 0x%" VADDR_PRIx, pc);
@@ -404,13 +424,16 @@ void mcd_runctl_open(void)
                                          mcd_step_timeout, NULL);
     mcd_server.vmse = qemu_add_vm_change_state_handler(mcd_vm_state_change,
                                                        NULL);
+}
+
+void mcd_runctl_init(void)
+{
+    /* For good: events of a closed server's triggers may still come. */
     cpu_set_guest_debug_handler(mcd_debug_event);
 }
 
 void mcd_runctl_close(void)
 {
-    /* The cores are released: no event of ours is on its way. */
-    cpu_set_guest_debug_handler(NULL);
     qemu_del_vm_change_state_handler(mcd_server.vmse);
     timer_free(mcd_server.until);
     timer_free(mcd_server.step_timer);

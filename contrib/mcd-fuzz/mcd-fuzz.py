@@ -1279,9 +1279,12 @@ class Run:
         new = q.watch.scan()
         if new:
             self.c['sanitizer'] += len(new)
-            files = self.save_replay('sanitizer')
             for line in new:
-                self.fail('sanitizer', line, q.watch.tail(80), files)
+                # Addresses and pids differ between reports of one bug.
+                key = re.sub(r'0x[0-9a-f]+', '0x...',
+                             re.sub(r'==\d+==', '', line)).strip()
+                self.fail('sanitizer', key, q.watch.tail(80),
+                          self.save_replay('sanitizer', key))
 
     # bookkeeping
 
@@ -1293,8 +1296,9 @@ class Run:
             print('[%s] %s: %s' % (self.arch.name, kind, summary),
                   file=sys.stderr)
 
-    def save_replay(self, kind):
-        if not self.o.log:
+    def save_replay(self, kind, summary=None):
+        """Keep the replay log; the first three of a kind are enough."""
+        if not self.o.log or self.fails_seen[(kind, summary)] >= 3:
             return []
         n = sum(self.fails_seen.values()) + 1
         path = os.path.join(self.workdir, '%s-s%s-%03d-%s.replay' %
@@ -1349,6 +1353,7 @@ class Run:
                 # The last client leaves cleanly, so that exit is orderly.
         finally:
             if self.client:
+                self.slow.extend(self.client.slow)
                 self.client.conn.finish()
             self.stop_qemu()
         return self
@@ -1359,7 +1364,7 @@ class Run:
         self.log.new_conn('unix' if self.o.unix else 'tcp')
         conn = w.Conn(sock, self.log, self.qemu.alive)
         if self.client:
-            self.slow.extend(self.client.slow)
+            self.slow = sorted(self.slow + self.client.slow)[-10:]
         self.client = w.Client(conn, self.o.timeout_answer,
                                self.violation, self.c)
         self.gen.st = State()
@@ -1373,8 +1378,9 @@ class Run:
         if problems:
             self.c['unclean'] += 1
             prev = self.prev_drop or 'start'
-            self.fail('unclean', problems[0] + ' (previous client: %s)' %
-                      prev, '\n'.join(problems), self.save_replay('unclean'))
+            key = problems[0] + ' (previous client: %s)' % prev
+            self.fail('unclean', key, '\n'.join(problems),
+                      self.save_replay('unclean', key))
             self.recover_server(cl)
         self.refresh(cl)
         lifetime = self.rng.choice([5, 20, 50, 100, 300, 1000, 3000])
@@ -1426,13 +1432,15 @@ class Run:
             self.client.conn.finish()
         if q.alive():
             self.c['violations'] += 1
-            self.fail('violation', 'QEMU closed the connection (%s)' % e,
-                      '', self.save_replay('closed'))
+            key = 'QEMU closed the connection (%s)' % e
+            self.fail('violation', key, '', self.save_replay('violation',
+                                                               key))
             return
         self.c['crashes'] += 1
-        files = self.save_replay('crash')
+        key = 'QEMU %s' % q.exit_desc()
+        files = self.save_replay('crash', key)
         last = self.log.last_sent(3)
-        self.fail('crash', 'QEMU %s' % q.exit_desc(),
+        self.fail('crash', key,
                   'last requests sent:\n' +
                   '\n'.join('  ' + w.preview(l, 500) for l in last) +
                   '\nstderr:\n' + q.watch.tail(60), files)
@@ -1457,10 +1465,11 @@ class Run:
             probe = 'a new connection is answered'
             conn.finish()
         except (w.Hang, w.ServerGone, OSError):
-            bt = q.backtrace()
+            bt = q.backtrace() if self.fails_seen[('hang', str(e))] < 3 \
+                else '(no backtrace: this hang was seen before)'
         self.c['hangs'] += 1
-        files = self.save_replay('hang')
-        if bt and self.o.log:
+        files = self.save_replay('hang', str(e))
+        if bt and files:
             path = files[0].replace('.replay', '.backtrace') if files else \
                 os.path.join(self.workdir, 'hang.backtrace')
             with open(path, 'w') as f:
@@ -1903,9 +1912,9 @@ class Run:
         self.gen.st.s = s
         if problems:
             self.c['unclean'] += 1
-            self.fail('unclean', 'after close within a connection: ' +
-                      problems[0], '\n'.join(problems),
-                      self.save_replay('unclean'))
+            key = 'after close within a connection: ' + problems[0]
+            self.fail('unclean', key, '\n'.join(problems),
+                      self.save_replay('unclean', key))
             self.recover_server(cl)
 
     def sp_exit(self, cl, idx, uid):
@@ -2030,50 +2039,42 @@ def replay(opts, path):
                sanitizer_env=not opts.no_sanitizer_env)
     q.start(timeout=120 if opts.replay_gdb else 60)
     conn = None
-    answers_expected = collections.Counter()
-    cur = None
-    for r in recs[1:]:
-        if r['op'] == 'recv':
-            answers_expected[cur] += 1
     result = 'no failure reproduced'
+    missing = 0
     try:
-        pending = 0
         for r in recs[1:]:
             op = r['op']
             if op == 'connect':
                 if conn:
                     conn.finish()
                 conn = w.Conn(q.connect(), None, q.alive)
-                pending = 0
             elif op == 'send':
-                data = r['data'].encode('latin-1')
-                conn.send(data, w.now() + 30)
-                pending += 1
+                conn.send(r['data'].encode('latin-1'), w.now() + 30)
             elif op == 'recv':
-                line = conn.recv_line(w.now() + opts.timeout_answer + 10)
-                if line is None:
-                    result = 'HANG: no answer where the log had: ' + \
-                        r['data'][:200]
-                    break
+                # The state may differ from the logged run: do not insist.
+                if conn.recv_line(w.now() + 2) is None:
+                    missing += 1
             elif op == 'drop':
                 conn.close(r['data'] if r['data'] in ('fin', 'rst', 'shut')
                            else 'fin')
                 if r['data'] == 'shut':
                     conn.finish()
                 conn = None
-        else:
-            time.sleep(1)
-            if conn:
-                conn.finish()
-                conn = None
-            # A last client proves the server still answers.
-            c2 = w.Client(w.Conn(q.connect(), None, q.alive),
-                          opts.timeout_answer + 5)
-            c2.sync()
-            c2.conn.finish()
+        time.sleep(1)
+        if conn:
+            conn.finish()
+            conn = None
+        # A last client proves the server still answers.
+        c2 = w.Client(w.Conn(q.connect(), None, q.alive),
+                      opts.timeout_answer + 5)
+        c2.sync()
+        c2.conn.finish()
     except w.ServerGone as e:
         q.wait_exit(10)
-        result = 'CRASH: QEMU %s (%s)' % (q.exit_desc(), e)
+        if not q.alive():
+            result = 'CRASH: QEMU %s (%s)' % (q.exit_desc(), e)
+        else:
+            result = 'QEMU closed the connection: %s' % e
     except w.Hang as e:
         result = 'HANG: %s' % e
     finally:
@@ -2082,6 +2083,8 @@ def replay(opts, path):
         if opts.replay_gdb and q.alive():
             time.sleep(2)
         q.stop()
+    if missing:
+        result += ' (%d answers of the log did not come)' % missing
     print(result)
     print('stderr (%s):' % q.stderr_path)
     print(q.watch.tail(80))

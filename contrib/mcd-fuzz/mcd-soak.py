@@ -171,7 +171,10 @@ class Soak:
         q = q or self.qemu
         for line in q.watch.scan():
             self.c['sanitizer'] += 1
-            self.fail('sanitizer', line, q.watch.tail(80))
+            # Addresses and pids differ between reports of one bug.
+            key = re.sub(r'0x[0-9a-f]+', '0x...',
+                         re.sub(r'==\d+==', '', line)).strip()
+            self.fail('sanitizer', key, q.watch.tail(80))
 
     def fail(self, kind, summary, details='', files=()):
         self.c['failures'] += 1
@@ -303,11 +306,15 @@ class Soak:
             if not r or r['return-status']:
                 self.fail('run', 'global run refused: ' +
                           w.error_str(cl, uid))
-        st = w.core_state(cl, uid)
-        if st == w.STATE_DEBUG:
-            r = cl.ret('mcd-qry-state', {'core-uid': uid})
-            self.fail('stale', 'core 0 stopped right after a run: %s' %
-                      ((r or {}).get('state') or {}).get('stop-str'))
+        # Nothing of the last client may stop the guest again: no trigger,
+        # no step, no timer.
+        r = cl.ret('mcd-qry-state', {'core-uid': uid})
+        st = (r or {}).get('state') or {}
+        if st.get('state') == w.STATE_DEBUG:
+            self.fail('stale', 'core 0 stopped again right after a run: %s'
+                      ' (previous client: %s)' % (
+                          re.sub(r'0x[0-9a-f]+', '0x...', st.get('stop-str', '')),
+                          re.sub(r'\d+', 'N', self.prev)))
             cl.ret('mcd-run', {'core-uid': uid, 'global': True})
 
     def health(self, cl, s, final=False):
@@ -367,9 +374,10 @@ class Soak:
     def hang(self, e):
         q = self.qemu
         self.c['hangs'] += 1
-        bt = q.backtrace()
-        files = self.save('hang')
-        if self.o.log:
+        first = self.fail_seen[('hang', str(e))] < 3
+        bt = q.backtrace() if first else '(seen before)'
+        files = self.save('hang') if first else []
+        if files:
             path = os.path.join(self.workdir, 'soak-%03d-hang.backtrace' %
                                 self.c['failures'])
             with open(path, 'w') as f:
