@@ -42,6 +42,15 @@
 /* Most entries a query answers at once, again for the answer's size. */
 #define MCD_MAX_QRY_ENTRIES 128
 
+/*
+ * Longest server configuration string: it comes back in answers, where
+ * JSON may spend six characters on one of its bytes.
+ */
+#define MCD_MAX_CONFIG_STRING 4096
+
+/* Longest answer line, newline included. */
+#define MCD_MAX_ANSWER 65535
+
 /* Custom memory space type bit: the space is TrustZone secure. */
 #define MCD_MEM_SPACE_IS_SECURE MCD_MEM_SPACE_CUSTOM_LO
 

@@ -84,6 +84,25 @@ static void mcd_monitor_send(MonitorMCD *mon, QDict *rsp)
     if (mon->closing) {
         return;
     }
+    /*
+     * The commands bound what they answer; should one still not fit the
+     * client's receive buffer, it gets an error in its place rather than
+     * a line it cannot take.
+     */
+    if (json->len >= MCD_MAX_ANSWER) {
+        Error *err = NULL;
+        QDict *small;
+
+        error_setg(&err, "the answer would take %zu bytes, more than the "
+                   "%d an answer may have", json->len + 1, MCD_MAX_ANSWER);
+        small = qmp_error_response(err);
+        if (qdict_haskey(rsp, "id")) {
+            qdict_put_obj(small, "id", qobject_ref(qdict_get(rsp, "id")));
+        }
+        g_string_free(json, true);
+        json = qobject_to_json_compact(QOBJECT(small));
+        qobject_unref(small);
+    }
     /* One compact line per answer, written as a whole. */
     QEMU_LOCK_GUARD(&mon->common.mon_lock);
     g_string_append_len(mon->common.outbuf, json->str, json->len);

@@ -232,6 +232,11 @@ mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,
         return mcd_fail(NULL, MCD_ERR_CONNECTION,
                         "the server is already open; close it first");
     }
+    if (config_string && strlen(config_string) > MCD_MAX_CONFIG_STRING) {
+        return mcd_fail(NULL, MCD_ERR_PARAM, "a configuration string of "
+                        "%zu bytes: at most %d", strlen(config_string),
+                        MCD_MAX_CONFIG_STRING);
+    }
     mcd_strcpy(mcd_server.system_key, system_key ?: "");
     mcd_strcpy(mcd_server.host, g_get_host_name());
     mcd_server.config_string = g_strdup(config_string ?: "");

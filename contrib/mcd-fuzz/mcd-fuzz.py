@@ -309,12 +309,7 @@ def reg_unsafe(arch, name):
         return name not in I386_DATA_REGS
     # A random CPSR may name an exception level the CPU lacks (EL3 on
     # virt without secure=on); TCG then asserts in cpu_asidx_from_attrs().
-    if arch in ('aarch64', 'arm'):
-        return name == 'cpsr'
-    # A random Sdtrig trigger can make the vCPU loop in its debug
-    # exception handler for ever (do_trigger_action()).
-    return arch == 'riscv64' and name in ('tselect', 'tdata1', 'tdata2',
-                                          'tdata3', 'tinfo', 'tcontrol')
+    return arch in ('aarch64', 'arm') and name == 'cpsr'
 
 
 class Gen:

@@ -895,6 +895,42 @@ static void test_step_interrupted(void)
     run_stop(rt);
 }
 
+/*
+ * RISC-V: execute triggers the guest programmed itself, one of them on
+ * its trap vector.  Stepping onto either must not loop in the vCPU, and
+ * a core spinning through its breakpoint traps still stops.
+ */
+static void test_guest_triggers(void)
+{
+    RunTest *rt = run_start(1, "");
+    uint64_t base = rt->a->base;
+    /* mcontrol: type 2, execute in M, S and U mode, action: breakpoint */
+    const uint64_t exec_trigger = (2ULL << 60) | 0x5c;
+    QDict *s;
+
+    load_program(rt, 0);
+    mcd_write_reg(rt->t, rt->cores[0], "mtvec", base + 8);
+    for (int i = 0; i < 2; i++) {
+        mcd_write_reg(rt->t, rt->cores[0], "tselect", i);
+        mcd_write_reg(rt->t, rt->cores[0], "tdata1", exec_trigger);
+        mcd_write_reg(rt->t, rt->cores[0], "tdata2", base + 12 - 4 * i);
+    }
+
+    /* Single-stepping overrides breakpoints: the steps just go on. */
+    g_assert_cmpuint(step_core(rt, 0, 3), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(pc(rt, 0), ==, expected_pc(rt->a, 3));
+
+    /* Running, the trigger at +12 traps to +8, which traps again. */
+    run_core(rt, 0, false);
+    g_usleep(100000);
+    stop_core(rt, 0, false);
+    s = wait_stopped(rt, 0);
+    qobject_unref(s);
+    g_assert_cmphex(pc(rt, 0), ==, base + 8);
+    g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "mcause"), ==, 3);
+    run_stop(rt);
+}
+
 void mcd_runctl_tests_register(void)
 {
     if (!run_arch()) {
@@ -912,4 +948,7 @@ void mcd_runctl_tests_register(void)
     qtest_add_func("/mcd/runctl/disconnect-stepping",
                    test_disconnect_stepping);
     qtest_add_func("/mcd/runctl/step-interrupted", test_step_interrupted);
+    if (!strcmp(run_arch()->arch, "riscv64")) {
+        qtest_add_func("/mcd/runctl/guest-triggers", test_guest_triggers);
+    }
 }

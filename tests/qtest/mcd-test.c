@@ -194,6 +194,17 @@ static void test_servers(void)
     qobject_unref(r);
     mcd_assert_error(t, 0, MCD_ERR_PARAM);
 
+    /* The configuration comes back in answers, so its size is bounded. */
+    {
+        g_autofree char *big = g_strnfill(4097, 'c');
+
+        r = mcd_ret(t, "{'execute': 'mcd-open-server', 'arguments':"
+                    " {'system-key': '', 'config-string': %s}}", big);
+        g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+        qobject_unref(r);
+        mcd_assert_error(t, 0, MCD_ERR_PARAM);
+    }
+
     uid = mcd_open_server(t);
     r = mcd_ret(t, "{'execute': 'mcd-open-server', 'arguments':"
                 " {'system-key': '', 'config-string': ''}}");
