@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MCD server: the cores of the system (one per vCPU) and core connections
+ * MCD server: the cores of the system (one per vCPU), the devices that
+ * group them, and core connections
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -10,30 +11,69 @@
 #include "qemu/cutils.h"
 #include "hw/core/cpu.h"
 #include "hw/boards.h"
+#include "hw/cpu/cluster.h"
 #include "elf.h"
 #include "mcd-internal.h"
 
-/* ELF machine of each target, which MCD uses as the core type. */
-static uint32_t mcd_core_type(void)
+/*
+ * The ELF machine of a core, which MCD uses as the core type.  It comes
+ * from the CPU, not from the binary: qemu-system-aarch64 also runs
+ * AArch32-only cores (the Cortex-R5F of xlnx-zcu102), whose GDB
+ * architecture is "arm".
+ */
+static uint32_t mcd_core_type(CPUState *cpu)
 {
     static const struct {
-        const char *target;
+        const char *arch;           /* GDB architecture, or its prefix */
         uint32_t machine;
     } types[] = {
         { "aarch64", EM_AARCH64 },
         { "arm", EM_ARM },
+        { "iwmmxt", EM_ARM },
+        { "i386:x86-64", EM_X86_64 },
         { "i386", EM_386 },
-        { "x86_64", EM_X86_64 },
-        { "riscv32", EM_RISCV },
-        { "riscv64", EM_RISCV },
+        { "riscv", EM_RISCV },
     };
+    const char *arch = cpu->cc->gdb_arch_name ?
+                       cpu->cc->gdb_arch_name(cpu) : target_name();
 
     for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-        if (!strcmp(types[i].target, target_name())) {
+        if (g_str_has_prefix(arch, types[i].arch)) {
             return types[i].machine;
         }
     }
     return EM_NONE;
+}
+
+/*
+ * Group the cores into devices as the machine groups them: one device
+ * per CPU cluster (the gdbstub's inferiors), named after the cluster.
+ * A machine without clusters is one device, named after the machine.
+ */
+static uint32_t mcd_core_device(McdCore *c)
+{
+    const char *machine = MACHINE_GET_CLASS(current_machine)->name;
+    Object *parent = OBJECT(c->cpu)->parent;
+    McdDevice *d;
+
+    for (uint32_t i = 0; i < mcd_server.num_devices; i++) {
+        if (mcd_server.devices[i].cluster == c->cpu->cluster_index) {
+            mcd_server.devices[i].num_cores++;
+            return i;
+        }
+    }
+    mcd_server.devices = g_renew(McdDevice, mcd_server.devices,
+                                 mcd_server.num_devices + 1);
+    d = &mcd_server.devices[mcd_server.num_devices];
+    *d = (McdDevice) { .cluster = c->cpu->cluster_index, .num_cores = 1 };
+    if (c->cpu->cluster_index != UNASSIGNED_CLUSTER_INDEX && parent &&
+        object_dynamic_cast(parent, TYPE_CPU_CLUSTER)) {
+        snprintf(d->name, sizeof(d->name), "%s %s", machine,
+                 object_get_canonical_path_component(parent));
+    } else {
+        mcd_strcpy(d->name, machine);
+    }
+    return mcd_server.num_devices++;
 }
 
 /*
@@ -58,14 +98,14 @@ static void mcd_cpu_model(CPUState *cpu, char *buf, size_t len)
 
 void mcd_cores_init(void)
 {
-    uint32_t type = mcd_core_type();
-
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdCore *c = &mcd_server.cores[i];
         char model[MCD_UNIQUE_NAME_LEN - 16];
 
         c->id = i;
-        c->type = type;
+        c->type = mcd_core_type(c->cpu);
+        c->device = mcd_core_device(c);
+        c->global = true;
         mcd_cpu_model(c->cpu, model, sizeof(model));
         snprintf(c->name, sizeof(c->name), "%s #%d", model,
                  c->cpu->cpu_index);
@@ -89,20 +129,30 @@ mcd_return_et mcd_qry_cores_f(const mcd_core_con_info_st *connection_info,
                               mcd_core_con_info_st *core_con_info)
 {
     mcd_return_et ret;
+    uint32_t dev, n = 0;
 
-    if (!mcd_server.uid) {
+    if (!mcd_session->uid) {
         return mcd_fail(NULL, MCD_ERR_CONNECTION, "the server is not open");
     }
     if (!connection_info) {
         return mcd_fail(NULL, MCD_ERR_PARAM, "no device given");
     }
-    if (!mcd_qry_span(NULL, "cores", mcd_server.num_cores, start_index,
-                      num_cores, core_con_info, &ret)) {
+    dev = connection_info->device_id;
+    if (dev >= mcd_server.num_devices) {
+        return mcd_fail(NULL, MCD_ERR_PARAM, "no device %" PRIu32 ": the "
+                        "system has %" PRIu32, dev, mcd_server.num_devices);
+    }
+    if (!mcd_qry_span(NULL, "cores", mcd_server.devices[dev].num_cores,
+                      start_index, num_cores, core_con_info, &ret)) {
         return ret;
     }
-    for (uint32_t i = 0; i < *num_cores; i++) {
-        mcd_core_con_info(&mcd_server.cores[start_index + i],
-                          connection_info, &core_con_info[i]);
+    /* The device's cores in order; core_id stays unique in the system. */
+    for (uint32_t i = 0, k = 0; i < mcd_server.num_cores && n < *num_cores;
+         i++) {
+        if (mcd_server.cores[i].device == dev && k++ >= start_index) {
+            mcd_core_con_info(&mcd_server.cores[i], connection_info,
+                              &core_con_info[n++]);
+        }
     }
     return mcd_ok(NULL);
 }
@@ -112,7 +162,7 @@ mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
 {
     McdCore *c;
 
-    if (!mcd_server.uid) {
+    if (!mcd_session->uid) {
         return mcd_fail(NULL, MCD_ERR_CONNECTION, "the server is not open");
     }
     if (!core_con_info || !core) {
@@ -124,10 +174,15 @@ mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
                         core_con_info->core_id, mcd_server.num_cores);
     }
     c = &mcd_server.cores[core_con_info->core_id];
-    if (c->uid) {
+    if (c->owner == mcd_session) {
         return mcd_fail(NULL, MCD_ERR_CONNECTION,
                         "core %" PRIu32 " is already open",
                         core_con_info->core_id);
+    }
+    if (c->owner) {
+        return mcd_fail(NULL, MCD_ERR_DEVICE_LOCKED, "core %" PRIu32 " (%s) "
+                        "is in use by another debugger (MCD session %"
+                        PRIu32 ")", c->id, c->name, c->owner->num);
     }
     mcd_core_con_info(c, core_con_info, &c->info);
     mcd_registers_init(c);
@@ -135,6 +190,8 @@ mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
     mcd_triggers_init(c);
     c->handle = (mcd_core_st) { .instance = c, .core_con_info = &c->info };
     c->uid = ++mcd_server.next_uid;
+    c->owner = mcd_session;
+    c->stopped_event = false;
     *core = &c->handle;
     mcd_ok(c);
     return mcd_ok(NULL);
@@ -150,6 +207,7 @@ mcd_return_et mcd_close_core_f(const mcd_core_st *core)
     }
     mcd_core_release(c);
     c->uid = 0;
+    c->owner = NULL;
     return mcd_ok(NULL);
 }
 

@@ -19,6 +19,12 @@
  *  - nothing waits for the target: a step is answered later from the
  *    main loop (mcd_step_start(), mcd_monitor_answer()).
  *
+ * Several debuggers may be connected at once, each in a session of its
+ * own (McdSession): requests of different sessions interleave only
+ * between requests, all in the main loop, so there is no locking beyond
+ * the BQL.  A core belongs to the session that opened it; run control
+ * is the target's and acts on cores whoever owns them.
+ *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
  */
@@ -107,9 +113,42 @@ typedef struct McdStop {
 
 typedef struct McdCore McdCore;
 
+/*
+ * One debugger's connection: its server handle, its error and, through
+ * McdCore.owner, its cores with their triggers.  Everything else (the
+ * cores' run state, the step in progress, the debug hook) is the
+ * target's, in McdServer.
+ */
+typedef struct McdSession {
+    uint32_t num;               /* 1, 2, ...: names it in messages */
+    uint32_t uid;               /* server handle on the wire, 0 while closed */
+    mcd_server_st handle;
+    char host[MCD_HOSTNAME_LEN];
+    char *config_string;
+    char system_key[MCD_KEY_LEN];
+    mcd_error_info_st error;    /* of the last call not bound to a core */
+} McdSession;
+
+/*
+ * The session whose request runs.  The MCD monitor sets it before it
+ * calls into the API functions (mcd_session_enter()); they act on its
+ * server and its cores only.
+ */
+extern McdSession *mcd_session;
+McdSession *mcd_session_enter(McdSession *s);
+
+/* A group of cores, as the machine groups them (its CPU clusters). */
+typedef struct McdDevice {
+    char name[MCD_UNIQUE_NAME_LEN];
+    int cluster;                /* CPUState.cluster_index */
+    uint32_t num_cores;
+} McdDevice;
+
 struct McdCore {
     uint32_t uid;               /* handle on the wire, 0 while closed */
+    McdSession *owner;          /* that opened it, NULL while closed */
     uint32_t id;                /* MCD core_id: index in mcd_server.cores */
+    uint32_t device;            /* index in mcd_server.devices */
     CPUState *cpu;
     char name[MCD_UNIQUE_NAME_LEN];
     uint32_t type;              /* ELF machine */
@@ -140,15 +179,11 @@ struct McdCore {
 typedef void McdStepDone(mcd_return_et ret, void *opaque);
 
 typedef struct McdServer {
-    uint32_t uid;               /* handle on the wire, 0 while closed */
-    mcd_server_st handle;
-    char host[MCD_HOSTNAME_LEN];
-    char *config_string;
-    char system_key[MCD_KEY_LEN];
-    mcd_error_info_st error;    /* of the last call not bound to a core */
-    McdCore *cores;
+    McdCore *cores;             /* one per vCPU, for QEMU's lifetime */
     uint32_t num_cores;
-    uint32_t next_uid;
+    McdDevice *devices;
+    uint32_t num_devices;
+    uint32_t next_uid;          /* handles of every session, never reused */
 
     /* Run control */
     QEMUBH *bh;                 /* main loop side of the debug hook */
@@ -162,6 +197,7 @@ typedef struct McdServer {
 
     /* The step in progress, answered through step_done when it ends. */
     bool stepping;
+    McdSession *step_session;   /* that asked for it */
     uint32_t step_core;         /* the core it was asked for */
     uint32_t step_n;
     McdStepDone *step_done;
@@ -239,6 +275,8 @@ static inline mcd_error_code_et mcd_tx_error(uint32_t type)
     return mcd_tx_writes(type) ? MCD_ERR_TXLIST_WRITE : MCD_ERR_TXLIST_READ;
 }
 
+/* Once, when the MCD monitor starts: the cores and their devices. */
+void mcd_server_setup(void);
 /* Per-concern hooks for opening and closing a core. */
 void mcd_cores_init(void);
 void mcd_core_release(McdCore *core);
@@ -251,8 +289,6 @@ void mcd_triggers_init(McdCore *core);
 void mcd_triggers_release(McdCore *core);
 /* Once, when the MCD monitor starts: install the guest debug hook. */
 void mcd_runctl_init(void);
-void mcd_runctl_open(void);
-void mcd_runctl_close(void);
 void mcd_runctl_release(McdCore *core);
 
 /* Triggers at the core's program counter, or whose watchpoint was hit. */
@@ -291,15 +327,19 @@ bool mcd_step_interrupt(uint32_t core_uid, bool global);
 /* Stop the step in progress, if any, without telling anyone. */
 void mcd_step_abandon(void);
 
-/* The client went away: close everything it had open. */
+/* The client of the current session went away: close what it had open. */
 void mcd_server_client_gone(void);
 
 /*
  * For a command of the MCD monitor: its answer comes later.  The monitor
  * drops what the command returns; mcd_monitor_answer() sends @ret as the
- * answer, and nothing if the client has gone meanwhile.
+ * answer to @waiter, the mcd_monitor_waiter() of the request, and
+ * nothing if the client has gone meanwhile.  A session that goes away
+ * first ends what it waits for (mcd_step_abandon()), so @waiter stays
+ * valid.
  */
+void *mcd_monitor_waiter(void);
 void mcd_monitor_defer(void);
-void mcd_monitor_answer(QObject *ret);
+void mcd_monitor_answer(void *waiter, QObject *ret);
 
 #endif /* MCD_INTERNAL_H */

@@ -3,6 +3,12 @@
  * MCD monitor: JSON requests on a character device, dispatched through
  * the QMP framework to the commands generated from qapi/mcd.json.
  *
+ * A "tcp:" or "unix:" -mcd listens itself and serves every connection
+ * in a session of its own: each accepted socket becomes a socket
+ * character device with a monitor (MonitorMCD) and an McdSession, both
+ * freed when the client leaves.  Any other device (chardev:ID, stdio)
+ * is one session that the next client of the device takes over.
+ *
  * Unlike QMP there is no greeting, no capabilities negotiation and no
  * I/O thread: a request is parsed and dispatched in the chardev read
  * handler on the main loop, as the gdbstub does, so a round trip costs
@@ -25,6 +31,8 @@
 #include "qapi/error.h"
 #include "qapi/qmp-registry.h"
 #include "qapi/qapi-types-sockets.h"
+#include "qapi/qapi-types-char.h"
+#include "io/net-listener.h"
 #include "qobject/qdict.h"
 #include "qobject/qjson.h"
 #include "qobject/qnum.h"
@@ -54,6 +62,9 @@
 /* Unsent answers after which reading pauses until the client reads. */
 #define MCD_MONITOR_OUTBUF_MAX (1024 * 1024)
 
+/* Connections served at once; the next one gets an error and a close. */
+#define MCD_MONITOR_SESSIONS_MAX 16
+
 typedef struct McdRequest {
     QObject *req;
     Error *err;
@@ -61,6 +72,9 @@ typedef struct McdRequest {
 
 typedef struct MonitorMCD {
     Monitor common;
+    McdSession session;
+    bool accepted;          /* a connection of our listener: freed at its end */
+    QTAILQ_ENTRY(MonitorMCD) next;
     JSONMessageParser parser;
     bool parser_live;
     bool skip_line;         /* a bad line: ignore it up to its newline */
@@ -73,7 +87,11 @@ typedef struct MonitorMCD {
     QEMUBH *teardown_bh;
 } MonitorMCD;
 
-static MonitorMCD mcd_mon;
+static QTAILQ_HEAD(, MonitorMCD) mcd_monitors =
+    QTAILQ_HEAD_INITIALIZER(mcd_monitors);
+static unsigned mcd_num_accepted;
+static uint32_t mcd_next_session;
+static QIONetListener *mcd_listener;
 static QmpCommandList mcd_commands;
 
 static void mcd_monitor_send(MonitorMCD *mon, QDict *rsp)
@@ -214,16 +232,22 @@ static void mcd_monitor_drain(MonitorMCD *mon)
     qemu_chr_fe_accept_input(&mon->common.chr);
 }
 
+void *mcd_monitor_waiter(void)
+{
+    return container_of(monitor_cur(), MonitorMCD, common);
+}
+
 void mcd_monitor_defer(void)
 {
-    MonitorMCD *mon = container_of(monitor_cur(), MonitorMCD, common);
+    MonitorMCD *mon = mcd_monitor_waiter();
 
     mon->deferred = true;
 }
 
-void mcd_monitor_answer(QObject *ret)
+void mcd_monitor_answer(void *waiter, QObject *ret)
 {
-    MonitorMCD *mon = &mcd_mon;
+    MonitorMCD *mon = waiter;
+    McdSession *old;
     QDict *rsp;
 
     if (!mon->deferred) {
@@ -239,7 +263,9 @@ void mcd_monitor_answer(QObject *ret)
     mon->deferred = false;
     mcd_monitor_send(mon, rsp);
     qobject_unref(rsp);
+    old = mcd_session_enter(&mon->session);
     mcd_monitor_drain(mon);
+    mcd_session_enter(old);
 }
 
 static void mcd_monitor_request(void *opaque, QObject *req, Error *err)
@@ -326,6 +352,7 @@ static void mcd_monitor_read(void *opaque, const uint8_t *buf, int size)
 {
     MonitorMCD *mon = opaque;
     const char *p = (const char *)buf, *end = p + size;
+    McdSession *old = mcd_session_enter(&mon->session);
 
     while (p < end && !mon->closing) {
         const char *nl = memchr(p, '\n', end - p);
@@ -334,6 +361,21 @@ static void mcd_monitor_read(void *opaque, const uint8_t *buf, int size)
         mcd_monitor_feed(mon, p, stop - p, nl);
         p = stop;
     }
+    mcd_session_enter(old);
+}
+
+/* A connection of the listener has ended: nothing of it is left. */
+static void mcd_monitor_free(MonitorMCD *mon)
+{
+    QTAILQ_REMOVE(&mcd_monitors, mon, next);
+    mcd_num_accepted--;
+    qemu_bh_delete(mon->teardown_bh);
+    qemu_chr_fe_deinit(&mon->common.chr, true);
+    json_message_parser_destroy(&mon->parser);
+    g_string_free(mon->common.outbuf, true);
+    qemu_mutex_destroy(&mon->common.mon_lock);
+    g_free(mon->common.mon_cpu_path);
+    g_free(mon);
 }
 
 /*
@@ -345,6 +387,7 @@ static void mcd_monitor_read(void *opaque, const uint8_t *buf, int size)
 static void mcd_monitor_teardown(void *opaque)
 {
     MonitorMCD *mon = opaque;
+    McdSession *old;
 
     if (!mon->closing) {
         return;
@@ -355,7 +398,13 @@ static void mcd_monitor_teardown(void *opaque)
     mon->deferred = false;
     qobject_unref(mon->deferred_id);
     mon->deferred_id = NULL;
+    old = mcd_session_enter(&mon->session);
     mcd_server_client_gone();
+    mcd_session_enter(old);
+    if (mon->accepted) {
+        mcd_monitor_free(mon);
+        return;
+    }
     WITH_QEMU_LOCK_GUARD(&mon->common.mon_lock) {
         g_string_truncate(mon->common.outbuf, 0);
         if (mon->common.out_watch) {
@@ -436,43 +485,162 @@ static void mcd_warn_if_exposed(const char *device)
     qapi_free_InetSocketAddress(addr);
 }
 
+/* Serve the client on @chr in a new session. */
+static MonitorMCD *mcd_monitor_new(Chardev *chr, bool accepted, Error **errp)
+{
+    MonitorMCD *mon = g_new0(MonitorMCD, 1);
+
+    if (!qemu_chr_fe_init(&mon->common.chr, chr, errp)) {
+        g_free(mon);
+        return NULL;
+    }
+    mon->accepted = accepted;
+    mon->session.num = ++mcd_next_session;
+    g_queue_init(&mon->pending);
+    mon->teardown_bh = qemu_bh_new(mcd_monitor_teardown, mon);
+    /* A QMP-style monitor: error_report() goes to stderr, not to us. */
+    monitor_data_init(&mon->common, true, false, false);
+    mcd_monitor_parser_reset(mon);
+    QTAILQ_INSERT_TAIL(&mcd_monitors, mon, next);
+    mcd_num_accepted += accepted;
+    qemu_chr_fe_set_handlers(&mon->common.chr, mcd_monitor_can_read,
+                             mcd_monitor_read, mcd_monitor_event, NULL,
+                             mon, NULL, true);
+    return mon;
+}
+
+/* Past the session limit: one error line, then the connection closes. */
+static void mcd_refuse(QIOChannelSocket *sioc)
+{
+    g_autofree char *line = g_strdup_printf(
+        "{\"error\": {\"class\": \"GenericError\", \"desc\": \"the MCD "
+        "server serves at most %d debuggers at once; try again when one "
+        "has left\"}}\n", MCD_MONITOR_SESSIONS_MAX);
+
+    /* A fresh socket takes a line this short without blocking. */
+    qio_channel_write_all(QIO_CHANNEL(sioc), line, strlen(line), NULL);
+    qio_channel_close(QIO_CHANNEL(sioc), NULL);
+}
+
+/*
+ * A new connection on the listener: hand its socket to a socket
+ * character device of its own, so that it is served exactly as a
+ * -chardev socket would be.
+ */
+static void mcd_accept(QIONetListener *listener, QIOChannelSocket *sioc,
+                       gpointer opaque)
+{
+    ChardevBackend backend = { .type = CHARDEV_BACKEND_KIND_SOCKET };
+    ChardevSocket sock = {
+        .has_server = true, .server = false,
+        .has_nodelay = true, .nodelay = true,
+    };
+    FdSocketAddress fd_addr;
+    SocketAddressLegacy addr = { .type = SOCKET_ADDRESS_TYPE_FD };
+    g_autofree char *fd_str = NULL;
+    Error *err = NULL;
+    Chardev *chr;
+    int fd;
+
+    if (mcd_num_accepted >= MCD_MONITOR_SESSIONS_MAX) {
+        mcd_refuse(sioc);
+        return;
+    }
+    fd = qemu_dup(sioc->fd);
+    if (fd < 0) {
+        warn_report("mcd: cannot serve a new connection: %s",
+                    strerror(errno));
+        return;
+    }
+    fd_str = g_strdup_printf("%d", fd);
+    fd_addr.str = fd_str;
+    addr.u.fd.data = &fd_addr;
+    sock.addr = &addr;
+    backend.u.socket.data = &sock;
+    chr = qemu_chardev_new(NULL, TYPE_CHARDEV_SOCKET, &backend, NULL, &err);
+    if (!chr) {
+        close(fd);
+    } else if (!mcd_monitor_new(chr, true, &err)) {
+        object_unparent(OBJECT(chr));
+    }
+    if (err) {
+        warn_report_err(err);
+    }
+}
+
+/* The address of a "tcp:" or "unix:" device; chardev options are ours. */
+static SocketAddress *mcd_listen_address(const char *device, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(device, ",", -1);
+
+    for (int i = 1; parts[i]; i++) {
+        /* What -gdb-style devices are usually given: we do that anyway. */
+        if (strcmp(parts[i], "server=on") && strcmp(parts[i], "server") &&
+            strcmp(parts[i], "wait=off") && strcmp(parts[i], "nowait") &&
+            strcmp(parts[i], "nodelay=on") && strcmp(parts[i], "nodelay")) {
+            error_setg(errp, "mcd: option '%s' of '%s' is not supported: "
+                       "define the device with -chardev and use "
+                       "-mcd chardev:ID", parts[i], device);
+            return NULL;
+        }
+    }
+    return socket_parse(parts[0], errp);
+}
+
+static bool mcd_listen(const char *device, Error **errp)
+{
+    g_autoptr(SocketAddress) addr = mcd_listen_address(device, errp);
+
+    if (!addr) {
+        return false;
+    }
+    mcd_listener = qio_net_listener_new();
+    qio_net_listener_set_name(mcd_listener, "mcd-listener");
+    if (qio_net_listener_open_sync(mcd_listener, addr,
+                                   MCD_MONITOR_SESSIONS_MAX, errp) < 0) {
+        error_prepend(errp, "mcd: cannot listen on '%s': ", device);
+        object_unref(OBJECT(mcd_listener));
+        mcd_listener = NULL;
+        return false;
+    }
+    qio_net_listener_set_client_func(mcd_listener, mcd_accept, NULL, NULL);
+    return true;
+}
+
 bool mcd_server_start(const char *device, Error **errp)
 {
-    g_autoptr(GString) cs = g_string_new(device);
     Chardev *chr;
 
     if (!first_cpu) {
         error_setg(errp, "mcd: a machine without CPUs cannot be debugged");
         return false;
     }
-    if (mcd_mon.parser_live) {
-        error_setg(errp, "mcd: only one -mcd device is supported");
+    if (mcd_listener || !QTAILQ_EMPTY(&mcd_monitors)) {
+        error_setg(errp, "mcd: only one -mcd device is supported; it "
+                   "serves several debuggers at once");
         return false;
     }
-    if (g_str_has_prefix(cs->str, "tcp:")) {
+    if (g_str_has_prefix(device, "tcp:")) {
         mcd_warn_if_exposed(device);
-        /* As for -gdb: listen, do not wait, and answer without delay. */
-        g_string_append(cs, ",wait=off,nodelay=on,server=on");
     }
-    chr = qemu_chr_new_noreplay("mcd", cs->str, true, NULL);
-    if (!chr) {
-        error_setg(errp, "mcd: could not open character device '%s'",
-                   device);
-        return false;
-    }
-    if (!qemu_chr_fe_init(&mcd_mon.common.chr, chr, errp)) {
-        return false;
+    if (g_str_has_prefix(device, "tcp:") || g_str_has_prefix(device, "unix:")) {
+        if (!mcd_listen(device, errp)) {
+            return false;
+        }
+    } else {
+        chr = qemu_chr_new_noreplay("mcd", device, true, NULL);
+        if (!chr) {
+            error_setg(errp, "mcd: could not open character device '%s'",
+                       device);
+            return false;
+        }
+        if (!mcd_monitor_new(chr, false, errp)) {
+            return false;
+        }
     }
 
+    mcd_server_setup();
     mcd_runctl_init();
     mcd_qmp_init_marshal(&mcd_commands);
-    g_queue_init(&mcd_mon.pending);
-    mcd_mon.teardown_bh = qemu_bh_new(mcd_monitor_teardown, &mcd_mon);
-    /* A QMP-style monitor: error_report() goes to stderr, not to us. */
-    monitor_data_init(&mcd_mon.common, true, false, false);
-    mcd_monitor_parser_reset(&mcd_mon);
-    qemu_chr_fe_set_handlers(&mcd_mon.common.chr, mcd_monitor_can_read,
-                             mcd_monitor_read, mcd_monitor_event, NULL,
-                             &mcd_mon, NULL, true);
     return true;
 }

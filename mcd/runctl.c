@@ -405,18 +405,20 @@ static void mcd_until_reached(void)
     }
 }
 
-void mcd_runctl_open(void)
+/*
+ * Once, for QEMU's lifetime: run control is the target's, whichever
+ * sessions come and go.
+ */
+void mcd_runctl_init(void)
 {
     RunState state = runstate_get();
 
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdCore *c = &mcd_server.cores[i];
 
-        c->global = true;
         if (!mcd_core_running(c)) {
             mcd_set_stop(c, 0, "%s", mcd_runstate_reason(state));
         }
-        c->stopped_event = false;
     }
     mcd_server.bh = qemu_bh_new(mcd_event_bh, NULL);
     mcd_server.until = timer_new_ns(QEMU_CLOCK_VIRTUAL, mcd_until_timer, NULL);
@@ -424,31 +426,28 @@ void mcd_runctl_open(void)
                                          mcd_step_timeout, NULL);
     mcd_server.vmse = qemu_add_vm_change_state_handler(mcd_vm_state_change,
                                                        NULL);
-}
-
-void mcd_runctl_init(void)
-{
-    /* For good: events of a closed server's triggers may still come. */
     cpu_set_guest_debug_handler(mcd_debug_event);
-}
-
-void mcd_runctl_close(void)
-{
-    qemu_del_vm_change_state_handler(mcd_server.vmse);
-    timer_free(mcd_server.until);
-    timer_free(mcd_server.step_timer);
-    qemu_bh_delete(mcd_server.bh);
 }
 
 void mcd_runctl_release(McdCore *c)
 {
     /*
-     * A step in progress is for this client, which is closing its cores:
-     * nobody is left to answer.  A core the debugger parked while the
-     * machine runs would stay parked with no one left to run it: let it
-     * go.  A stopped machine stays stopped, as the debugger left it.
+     * A step this core's session asked for has nobody left to answer.
+     * A step of another session goes on, with this core in it if it is
+     * a global one.  A core the debugger parked while the machine runs
+     * would stay parked with no one left to run it: let it go.  A
+     * stopped machine stays stopped, as the debugger left it.
      */
-    mcd_step_abandon();
+    if (mcd_server.stepping && mcd_server.step_session == c->owner) {
+        mcd_step_abandon();
+    }
+    if (mcd_server.until_core == c->id && timer_pending(mcd_server.until)) {
+        timer_del(mcd_server.until);
+    }
+    c->global = true;
+    if (c->in_step) {
+        return;
+    }
     if (c->sstep && mcd_core_running(c)) {
         /* Leave single-step mode parked, where no step event is due. */
         c->step_left = 0;
@@ -608,6 +607,7 @@ static void mcd_step_end(mcd_return_et ret)
     }
     timer_del(mcd_server.step_timer);
     mcd_server.stepping = false;
+    mcd_server.step_session = NULL;
     mcd_server.step_done = NULL;
     mcd_server.step_opaque = NULL;
     if (done) {
@@ -697,7 +697,9 @@ mcd_return_et mcd_step_start(const mcd_core_st *core, mcd_bool_t global,
                         (uint32_t)step_type);
     }
     if (mcd_server.stepping) {
-        return mcd_fail(c, MCD_ERR_GENERAL, "a step is in progress");
+        return mcd_fail(c, MCD_ERR_GENERAL, "a step is in progress%s",
+                        mcd_server.step_session == mcd_session ? "" :
+                        " for another debugger");
     }
     cores = mcd_cores_for(c, global, true);
     for (guint i = 0; i < cores->len; i++) {
@@ -739,6 +741,7 @@ mcd_return_et mcd_step_start(const mcd_core_st *core, mcd_bool_t global,
     mcd_server.step_core = c->id;
     mcd_server.step_n = n_steps;
     mcd_server.stepping = true;
+    mcd_server.step_session = mcd_session;
     mcd_server.step_done = done;
     mcd_server.step_opaque = opaque;
     timer_mod(mcd_server.step_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +

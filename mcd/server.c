@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * MCD server: initialization, errors, server connection and the target
- * system (one system, one device: the machine)
+ * system (one system; one device per CPU cluster, see cores.c)
  *
  * This work is licensed under the terms of the GNU GPL, version 2 or later.
  * See the COPYING file in the top-level directory.
@@ -16,10 +16,22 @@
 
 McdServer mcd_server;
 
+/* Where errors go when no session's request runs (timers, teardown). */
+static McdSession mcd_no_session;
+McdSession *mcd_session = &mcd_no_session;
+
+McdSession *mcd_session_enter(McdSession *s)
+{
+    McdSession *old = mcd_session;
+
+    mcd_session = s ?: &mcd_no_session;
+    return old;
+}
+
 mcd_return_et mcd_fail(McdCore *core, mcd_error_code_et code,
                        const char *fmt, ...)
 {
-    mcd_error_info_st *e = core ? &core->error : &mcd_server.error;
+    mcd_error_info_st *e = core ? &core->error : &mcd_session->error;
     va_list ap;
 
     e->return_status = MCD_RET_ACT_HANDLE_ERROR;
@@ -33,7 +45,7 @@ mcd_return_et mcd_fail(McdCore *core, mcd_error_code_et code,
 
 mcd_return_et mcd_ok(McdCore *core)
 {
-    mcd_error_info_st *e = core ? &core->error : &mcd_server.error;
+    mcd_error_info_st *e = core ? &core->error : &mcd_session->error;
 
     *e = (mcd_error_info_st) { .return_status = MCD_RET_ACT_NONE };
     return MCD_RET_ACT_NONE;
@@ -69,10 +81,10 @@ bool mcd_qry_span(McdCore *core, const char *what, uint32_t total,
 
 static bool mcd_server_is_open(void)
 {
-    return mcd_server.uid != 0;
+    return mcd_session->uid != 0;
 }
 
-/* The open core behind @handle, checked without trusting it. */
+/* The core behind @handle, open in this session, checked without trust. */
 static McdCore *mcd_core_find(const mcd_core_st *handle)
 {
     McdCore *c;
@@ -82,7 +94,7 @@ static McdCore *mcd_core_find(const mcd_core_st *handle)
     }
     c = handle->instance;
     if (c < mcd_server.cores || c >= mcd_server.cores + mcd_server.num_cores ||
-        &c->handle != handle || !c->uid) {
+        &c->handle != handle || !c->uid || c->owner != mcd_session) {
         return NULL;
     }
     return c;
@@ -120,8 +132,11 @@ mcd_return_et mcd_core_unimplemented(const mcd_core_st *handle,
 const mcd_core_st *mcd_core_by_uid(uint32_t uid)
 {
     for (uint32_t i = 0; uid && i < mcd_server.num_cores; i++) {
-        if (mcd_server.cores[i].uid == uid) {
-            return &mcd_server.cores[i].handle;
+        McdCore *c = &mcd_server.cores[i];
+
+        /* Another session's core is not one of ours, whatever its uid. */
+        if (c->uid == uid && c->owner == mcd_session) {
+            return &c->handle;
         }
     }
     return NULL;
@@ -129,7 +144,7 @@ const mcd_core_st *mcd_core_by_uid(uint32_t uid)
 
 const mcd_server_st *mcd_server_by_uid(uint32_t uid)
 {
-    return uid && uid == mcd_server.uid ? &mcd_server.handle : NULL;
+    return uid && uid == mcd_session->uid ? &mcd_session->handle : NULL;
 }
 
 mcd_return_et mcd_initialize_f(const mcd_api_version_st *version_req,
@@ -164,7 +179,7 @@ mcd_return_et mcd_initialize_f(const mcd_api_version_st *version_req,
 void mcd_exit_f(void)
 {
     if (mcd_server_is_open()) {
-        mcd_close_server_f(&mcd_server.handle);
+        mcd_close_server_f(&mcd_session->handle);
     }
     mcd_ok(NULL);
 }
@@ -177,8 +192,8 @@ void mcd_server_client_gone(void)
 static void mcd_fill_system(mcd_core_con_info_st *info)
 {
     *info = (mcd_core_con_info_st) { 0 };
-    mcd_strcpy(info->host, mcd_server.host);
-    mcd_strcpy(info->system_key, mcd_server.system_key);
+    mcd_strcpy(info->host, mcd_session->host);
+    mcd_strcpy(info->system_key, mcd_session->system_key);
     mcd_strcpy(info->system, "QEMU " QEMU_VERSION);
     snprintf(info->system_instance, sizeof(info->system_instance),
              "%s (pid %d)", g_get_prgname() ?: "qemu", (int)getpid());
@@ -203,7 +218,7 @@ mcd_return_et mcd_qry_servers_f(const mcd_char_t *host, mcd_bool_t running,
     return mcd_ok(NULL);
 }
 
-static void mcd_cores_create(void)
+void mcd_server_setup(void)
 {
     CPUState *cpu;
     uint32_t n = 0;
@@ -218,7 +233,6 @@ static void mcd_cores_create(void)
         mcd_server.cores[n++].cpu = cpu;
     }
     mcd_cores_init();
-    mcd_runctl_open();
 }
 
 mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,
@@ -237,18 +251,17 @@ mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,
                         "%zu bytes: at most %d", strlen(config_string),
                         MCD_MAX_CONFIG_STRING);
     }
-    mcd_strcpy(mcd_server.system_key, system_key ?: "");
-    mcd_strcpy(mcd_server.host, g_get_host_name());
-    mcd_server.config_string = g_strdup(config_string ?: "");
-    mcd_server.handle = (mcd_server_st) {
-        .instance = &mcd_server,
-        .host = mcd_server.host,
-        .config_string = mcd_server.config_string,
+    mcd_strcpy(mcd_session->system_key, system_key ?: "");
+    mcd_strcpy(mcd_session->host, g_get_host_name());
+    mcd_session->config_string = g_strdup(config_string ?: "");
+    mcd_session->handle = (mcd_server_st) {
+        .instance = mcd_session,
+        .host = mcd_session->host,
+        .config_string = mcd_session->config_string,
     };
-    mcd_cores_create();
     /* Handles are never reused, so a stale one cannot alias a new one. */
-    mcd_server.uid = ++mcd_server.next_uid;
-    *server = &mcd_server.handle;
+    mcd_session->uid = ++mcd_server.next_uid;
+    *server = &mcd_session->handle;
     return mcd_ok(NULL);
 }
 
@@ -257,7 +270,7 @@ static mcd_return_et mcd_server_check(const mcd_server_st *server)
     if (!mcd_server_is_open()) {
         return mcd_fail(NULL, MCD_ERR_CONNECTION, "the server is not open");
     }
-    if (server != &mcd_server.handle) {
+    if (server != &mcd_session->handle) {
         return mcd_fail(NULL, MCD_ERR_PARAM, "unknown server handle");
     }
     return MCD_RET_ACT_NONE;
@@ -271,16 +284,13 @@ mcd_return_et mcd_close_server_f(const mcd_server_st *server)
         return ret;
     }
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
-        if (mcd_server.cores[i].uid) {
+        if (mcd_server.cores[i].owner == mcd_session) {
             mcd_close_core_f(&mcd_server.cores[i].handle);
         }
     }
-    mcd_runctl_close();
-    g_clear_pointer(&mcd_server.cores, g_free);
-    mcd_server.num_cores = 0;
-    g_clear_pointer(&mcd_server.config_string, g_free);
-    mcd_server.system_key[0] = '\0';
-    mcd_server.uid = 0;
+    g_clear_pointer(&mcd_session->config_string, g_free);
+    mcd_session->system_key[0] = '\0';
+    mcd_session->uid = 0;
     return mcd_ok(NULL);
 }
 
@@ -308,7 +318,7 @@ mcd_return_et mcd_qry_server_config_f(const mcd_server_st *server,
     if (!max_len) {
         return mcd_fail(NULL, MCD_ERR_PARAM, "no length given");
     }
-    len = strlen(mcd_server.config_string) + 1;
+    len = strlen(mcd_session->config_string) + 1;
     if (*max_len == 0 || !config_string) {
         *max_len = len;
         return mcd_ok(NULL);
@@ -318,7 +328,7 @@ mcd_return_et mcd_qry_server_config_f(const mcd_server_st *server,
         return mcd_fail(NULL, MCD_ERR_RESULT_TOO_LONG,
                         "the configuration needs %zu characters", len);
     }
-    memcpy(config_string, mcd_server.config_string, len);
+    memcpy(config_string, mcd_session->config_string, len);
     *max_len = len;
     return mcd_ok(NULL);
 }
@@ -345,15 +355,18 @@ mcd_return_et mcd_qry_devices_f(const mcd_core_con_info_st *system_con_info,
     if (!system_con_info) {
         return mcd_fail(NULL, MCD_ERR_PARAM, "no system given");
     }
-    if (!mcd_qry_span(NULL, "devices", 1, start_index, num_devices,
-                      device_con_info, &ret)) {
+    if (!mcd_qry_span(NULL, "devices", mcd_server.num_devices, start_index,
+                      num_devices, device_con_info, &ret)) {
         return ret;
     }
-    /* The one device is the machine. */
-    mcd_fill_system(device_con_info);
-    mcd_strcpy(device_con_info->device_key, system_con_info->device_key);
-    mcd_strcpy(device_con_info->device,
-               MACHINE_GET_CLASS(current_machine)->name);
+    for (uint32_t i = 0; i < *num_devices; i++) {
+        mcd_core_con_info_st *d = &device_con_info[i];
+
+        mcd_fill_system(d);
+        mcd_strcpy(d->device_key, system_con_info->device_key);
+        mcd_strcpy(d->device, mcd_server.devices[start_index + i].name);
+        d->device_id = start_index + i;
+    }
     return mcd_ok(NULL);
 }
 
@@ -364,6 +377,6 @@ void mcd_qry_error_info_f(const mcd_core_st *core,
 
     /* A handle that is not an open core gets the server's error. */
     if (error_info) {
-        *error_info = c ? c->error : mcd_server.error;
+        *error_info = c ? c->error : mcd_session->error;
     }
 }

@@ -222,7 +222,7 @@ MCDOpenServerResult *qmp_mcd_open_server(const char *system_key,
         return res;
     }
     res->has_server_uid = true;
-    res->server_uid = mcd_server.uid;
+    res->server_uid = mcd_session->uid;
     res->host = g_strdup(server->host);
     res->config_string = g_strdup(server->config_string);
     return res;
@@ -268,7 +268,7 @@ MCDQryServerConfigResult *qmp_mcd_qry_server_config(uint32_t server_uid,
     res->return_status = mcd_qry_server_config_f(stub_server(server_uid),
                                                  &max_len, buf);
     if (res->return_status == MCD_RET_ACT_NONE ||
-        mcd_server.error.error_code == MCD_ERR_RESULT_TOO_LONG) {
+        mcd_session->error.error_code == MCD_ERR_RESULT_TOO_LONG) {
         res->has_max_len = true;
         res->max_len = max_len;
     }
@@ -1232,7 +1232,7 @@ static void stub_step_done(mcd_return_et ret, void *opaque)
     visit_type_MCDStepResult(v, NULL, &p, &error_abort);
     visit_complete(v, &obj);
     visit_free(v);
-    mcd_monitor_answer(obj);
+    mcd_monitor_answer(opaque, obj);
 }
 
 MCDStepResult *qmp_mcd_step(uint32_t core_uid, bool global,
@@ -1244,7 +1244,8 @@ MCDStepResult *qmp_mcd_step(uint32_t core_uid, bool global,
 
     if (stub_core(core_uid, &core, &res->return_status)) {
         res->return_status = mcd_step_start(core, global, step_type, n_steps,
-                                            stub_step_done, NULL);
+                                            stub_step_done,
+                                            mcd_monitor_waiter());
         if (!res->return_status && mcd_server.stepping) {
             mcd_monitor_defer();
         }

@@ -288,9 +288,15 @@ static int cmd_connect(int argc, char **argv)
     if (target_connect(config)) {
         return -1;
     }
-    printf("connected to %s: %s, device %s, %u %s\n", config,
-           target.system.system, target.device.device, target.num_cores,
-           plural(target.num_cores, "core", "cores"));
+    if (target.num_devices > 1) {
+        printf("connected to %s: %s, %u devices, %u %s\n", config,
+               target.system.system, target.num_devices, target.num_cores,
+               plural(target.num_cores, "core", "cores"));
+    } else {
+        printf("connected to %s: %s, device %s, %u %s\n", config,
+               target.system.system, target.device.device, target.num_cores,
+               plural(target.num_cores, "core", "cores"));
+    }
     if (config != last_target) {
         snprintf(last_target, sizeof(last_target), "%s", config);
     }
@@ -445,16 +451,21 @@ static int cmd_cores(int argc, char **argv)
     if (target_need_connection()) {
         return -1;
     }
-    printf("  core  %-28s %7s %5s  %s\n", "name", "core-id", "type",
-           "status");
+    bool devices = target.num_devices > 1;
+
+    printf("  core  %-28s %7s %5s  %s%s\n", "name", "core-id", "type",
+           devices ? "device                    " : "", "status");
     for (uint32_t i = 0; i < target.num_cores; i++) {
         const Core *c = &target.cores[i];
 
-        printf("%c %4u  %-28s %7u %5u  %s\n",
+        printf("%c %4u  %-28s %7u %5u  ",
                (int)i == target.current ? '*' : ' ', i, core_name(c),
-               c->info.core_id, c->info.core_type,
-               (int)i == target.current ? "open, current" :
-               c->core ? "open" : "-");
+               c->info.core_id, c->info.core_type);
+        if (devices) {
+            printf("%-26.*s", (int)sizeof(c->info.device), c->info.device);
+        }
+        printf("%s\n", (int)i == target.current ? "open, current" :
+                       c->core ? "open" : "-");
     }
     return 0;
 }

@@ -97,8 +97,9 @@ typedef struct Target {
     mcd_server_st *server;
     char *config;
     mcd_core_con_info_st system;
-    mcd_core_con_info_st device;
-    uint32_t num_cores;
+    mcd_core_con_info_st device;        /* the first one */
+    uint32_t num_devices;
+    uint32_t num_cores;                 /* of all devices */
     Core *cores;
     int current;                        /* index into cores, -1: none */
 } Target;

@@ -179,33 +179,39 @@ void target_disconnect(void)
     target.config = NULL;
 }
 
-/* The cores of the device (or of the system, if it has no devices). */
+/*
+ * Add the cores of a device (or of the system, if it has no devices) to
+ * target.cores: core numbers of the CLI run over all devices.
+ */
 static int query_cores(const mcd_core_con_info_st *where)
 {
     mcd_core_con_info_st *info;
+    Core *cores;
     uint32_t n = 0;
 
     if (!MCD_CALL(NULL, mcd_qry_cores_f(where, 0, &n, NULL))) {
         return -1;
     }
     if (!n) {
-        return cli_error("the server reports no cores");
+        return 0;
     }
     info = calloc(n, sizeof(*info));
-    target.cores = calloc(n, sizeof(*target.cores));
-    if (!info || !target.cores) {
+    cores = realloc(target.cores, (target.num_cores + n) * sizeof(*cores));
+    if (!info || !cores) {
         free(info);
         return cli_error("out of memory");
     }
+    target.cores = cores;
+    memset(cores + target.num_cores, 0, n * sizeof(*cores));
     if (!MCD_CALL(NULL, mcd_qry_cores_f(where, 0, &n, info))) {
         free(info);
         return -1;
     }
     for (uint32_t i = 0; i < n; i++) {
-        target.cores[i].info = info[i];
+        cores[target.num_cores + i].info = info[i];
     }
     free(info);
-    target.num_cores = n;
+    target.num_cores += n;
     return 0;
 }
 
@@ -253,16 +259,30 @@ int target_connect(const char *config)
     if (!MCD_CALL(NULL, mcd_qry_devices_f(&target.system, 0, &n, NULL))) {
         goto fail;
     }
-    if (n) {
-        n = 1;
-        if (!MCD_CALL(NULL, mcd_qry_devices_f(&target.system, 0, &n,
-                                              &target.device))) {
+    target.num_devices = n;
+    if (!n) {
+        target.device = target.system;
+        if (query_cores(&target.device)) {
             goto fail;
         }
-    } else {
-        target.device = target.system;
     }
-    if (query_cores(&target.device)) {
+    /* A device per cluster of cores, for instance: take them all. */
+    for (uint32_t i = 0; i < target.num_devices; i++) {
+        mcd_core_con_info_st dev;
+
+        n = 1;
+        if (!MCD_CALL(NULL, mcd_qry_devices_f(&target.system, i, &n, &dev))) {
+            goto fail;
+        }
+        if (i == 0) {
+            target.device = dev;
+        }
+        if (query_cores(&dev)) {
+            goto fail;
+        }
+    }
+    if (!target.num_cores) {
+        cli_error("the server reports no cores");
         goto fail;
     }
     return 0;
