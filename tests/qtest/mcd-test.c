@@ -590,5 +590,6 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/chardev-device", test_chardev_device);
     mcd_access_tests_register();
     mcd_runctl_tests_register();
+    mcd_sessions_tests_register();
     return g_test_run();
 }

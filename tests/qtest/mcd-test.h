@@ -13,5 +13,7 @@
 void mcd_access_tests_register(void);
 /* mcd-test-runctl.c: run control, triggers, reset, multi-core */
 void mcd_runctl_tests_register(void);
+/* mcd-test-sessions.c: several debuggers, heterogeneous cores */
+void mcd_sessions_tests_register(void);
 
 #endif

@@ -83,6 +83,28 @@ void mcd_connect(MCDTest *t)
     g_string_truncate(t->in, 0);
 }
 
+MCDTest *mcd_test_attach(MCDTest *t, bool connect)
+{
+    MCDTest *c = g_new0(MCDTest, 1);
+
+    c->qts = t->qts;
+    c->path = g_strdup(t->path);
+    c->fd = -1;
+    c->in = g_string_new(NULL);
+    if (connect) {
+        mcd_connect(c);
+    }
+    return c;
+}
+
+void mcd_test_detach(MCDTest *c)
+{
+    mcd_disconnect(c);
+    g_string_free(c->in, true);
+    g_free(c->path);
+    g_free(c);
+}
+
 void mcd_disconnect(MCDTest *t)
 {
     if (t->fd >= 0) {
@@ -270,7 +292,7 @@ uint32_t mcd_open_server(MCDTest *t)
     return uid;
 }
 
-QDict *mcd_device_info(MCDTest *t)
+QDict *mcd_device_info_at(MCDTest *t, uint32_t index)
 {
     QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-systems', 'arguments':"
                        " {'start-index': 0, 'num-systems': 1}}");
@@ -283,8 +305,8 @@ QDict *mcd_device_info(MCDTest *t)
     qobject_ref(sys);
     qobject_unref(r);
     r = mcd_ret(t, "{'execute': 'mcd-qry-devices', 'arguments':"
-                " {'system-con-info': %p, 'start-index': 0,"
-                " 'num-devices': 1}}", sys);
+                " {'system-con-info': %p, 'start-index': %u,"
+                " 'num-devices': 1}}", sys, index);
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
     l = qdict_get_qlist(r, "device-con-info");
     dev = qobject_to(QDict, qlist_peek(l));
@@ -293,12 +315,12 @@ QDict *mcd_device_info(MCDTest *t)
     return dev;
 }
 
-QDict *mcd_core_info(MCDTest *t, uint32_t index)
+QDict *mcd_core_info_at(MCDTest *t, uint32_t dev, uint32_t index)
 {
-    QDict *dev = mcd_device_info(t);
+    QDict *d = mcd_device_info_at(t, dev);
     QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-cores', 'arguments':"
                        " {'connection-info': %p, 'start-index': %u,"
-                       " 'num-cores': 1}}", dev, index);
+                       " 'num-cores': 1}}", d, index);
     QDict *core;
 
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
@@ -309,9 +331,9 @@ QDict *mcd_core_info(MCDTest *t, uint32_t index)
     return core;
 }
 
-uint32_t mcd_open_core(MCDTest *t, uint32_t index)
+uint32_t mcd_open_core_at(MCDTest *t, uint32_t dev, uint32_t index)
 {
-    QDict *info = mcd_core_info(t, index);
+    QDict *info = mcd_core_info_at(t, dev, index);
     QDict *r = mcd_ret(t, "{'execute': 'mcd-open-core', 'arguments':"
                        " {'core-con-info': %p}}", info);
     uint32_t uid;
@@ -321,6 +343,21 @@ uint32_t mcd_open_core(MCDTest *t, uint32_t index)
     g_assert_cmpuint(uid, !=, 0);
     qobject_unref(r);
     return uid;
+}
+
+QDict *mcd_device_info(MCDTest *t)
+{
+    return mcd_device_info_at(t, 0);
+}
+
+QDict *mcd_core_info(MCDTest *t, uint32_t index)
+{
+    return mcd_core_info_at(t, 0, index);
+}
+
+uint32_t mcd_open_core(MCDTest *t, uint32_t index)
+{
+    return mcd_open_core_at(t, 0, index);
 }
 
 QDict *mcd_tx(uint32_t space, uint64_t addr, uint32_t type, uint8_t width,

@@ -38,6 +38,13 @@ void mcd_test_stop(MCDTest *t);
 void mcd_connect(MCDTest *t);
 void mcd_disconnect(MCDTest *t);
 
+/*
+ * Another client of @t's QEMU, connected to the same MCD endpoint;
+ * mcd_test_detach() closes it.  @connect false leaves it unconnected.
+ */
+MCDTest *mcd_test_attach(MCDTest *t, bool connect);
+void mcd_test_detach(MCDTest *client);
+
 /* Send text as is. */
 void mcd_send_raw(MCDTest *t, const char *text);
 /*
@@ -69,11 +76,15 @@ void mcd_assert_error(MCDTest *t, uint32_t core_uid, uint32_t code);
 
 /* Open the server; return its uid. */
 uint32_t mcd_open_server(MCDTest *t);
-/* The one device of the one system (mcd-qry-devices), caller unrefs. */
+/* Device @dev of the one system (mcd-qry-devices), caller unrefs. */
+QDict *mcd_device_info_at(MCDTest *t, uint32_t dev);
+/* Core connection info of core @index of device @dev, caller unrefs. */
+QDict *mcd_core_info_at(MCDTest *t, uint32_t dev, uint32_t index);
+/* Open core @index of device @dev; return its uid. */
+uint32_t mcd_open_core_at(MCDTest *t, uint32_t dev, uint32_t index);
+/* The same on the first device. */
 QDict *mcd_device_info(MCDTest *t);
-/* Core connection info of core @index (mcd-qry-cores), caller unrefs. */
 QDict *mcd_core_info(MCDTest *t, uint32_t index);
-/* Open core @index; return its uid. */
 uint32_t mcd_open_core(MCDTest *t, uint32_t index);
 
 /* Transaction list helpers. */
