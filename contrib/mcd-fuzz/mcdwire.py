@@ -23,6 +23,9 @@ import time
 # MCD constants used by both tools (mcd/mcd_api.h).
 RET_OK = 0
 ERR_CONNECTION = 0x200
+ERR_DEVICE_LOCKED = 0x1901
+# How long a new client may find the cores of the one before still locked.
+LOCKED_WAIT = 2.0
 STATE_RUNNING = 1
 STATE_HALTED = 2
 STATE_DEBUG = 3
@@ -910,10 +913,20 @@ def open_session(client, cache=None, regs=True):
         s.core_infos = []
         return s, problems
     for i, info in enumerate(s.core_infos):
-        r = client.ret('mcd-open-core', {'core-con-info': info})
+        # The session of the client before may not have been torn down
+        # yet: its cores are locked until QEMU has seen it close.
+        deadline = now() + LOCKED_WAIT
+        while True:
+            r = client.ret('mcd-open-core', {'core-con-info': info})
+            if r and not r['return-status'] and 'core-uid' in r:
+                break
+            why = error_str(client)
+            if not why.startswith('0x%x ' % ERR_DEVICE_LOCKED) or \
+               now() > deadline:
+                break
+            time.sleep(0.01)
         if not r or r['return-status'] or 'core-uid' not in r:
-            problems.append('mcd-open-core %d refused: %s' %
-                            (i, error_str(client)))
+            problems.append('mcd-open-core %d refused: %s' % (i, why))
             continue
         uid = r['core-uid']
         s.cores[i] = uid
