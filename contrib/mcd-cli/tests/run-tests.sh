@@ -426,6 +426,30 @@ else
     done
 fi
 
+if [ -n "$RV" ]; then
+    # Two debuggers at once, one per core: the second is refused the
+    # first one's core, and both work on their own.
+    "$MCD" -t "$RV" -c "open 0; sleep 2; reg a0 0x1111; reg a0" \
+        > "$tmp/first.out" 2>&1 < /dev/null &
+    first=$!
+    sleep 0.5
+    mcd -t "$RV" -c "open 1; reg a0 0x2222; reg a0; open 0"
+    wait $first
+    first_rc=$?
+    check "riscv64: a second debugger, refused the first one's core" "!0" \
+        "opened core 1 (rv64 #1), current" "a0 = 0x0000000000002222" \
+        "in use by another debugger" "MCD_ERR_DEVICE_LOCKED"
+    cp "$tmp/first.out" "$out"
+    rc=$first_rc
+    check "riscv64: the first debugger, undisturbed" 0 \
+        "opened core 0 (rv64 #0), current" "a0 = 0x0000000000001111"
+else
+    for t in "a second debugger, refused the first one's core" \
+             "the first debugger, undisturbed"; do
+        skip "riscv64: $t" "$why_rv"
+    done
+fi
+
 if [ -n "$RV" ] && [ -n "$RUNCTL" ]; then
     mcd -t "$RV" -c "open 0; step; step 2; break 0x1000; reset halt; \
         triggers"
