@@ -131,6 +131,13 @@ def bench(arch, machine, extra):
             lambda: qmp.call('query-status'), 2000)
         res['mcd qry-state'] = median_us(
             lambda: mcd.call('mcd-qry-state', {'core-uid': uid}), 2000)
+        # A second debugger, connected with its server open but idle,
+        # must cost the first one nothing.
+        idle = Line(paths['mcd'])
+        idle.call('mcd-open-server', {'system-key': '', 'config-string': ''})
+        res['mcd qry-state, 2nd session idle'] = median_us(
+            lambda: mcd.call('mcd-qry-state', {'core-uid': uid}), 2000)
+        idle.s.close()
 
         mib = 1 << 20
         t = time.perf_counter()
