@@ -534,18 +534,34 @@ static void test_exposed_warning(void)
     g_assert_null(strstr(lo, "accepts connections"));
 }
 
-/* A -mcd device that cannot be opened stops QEMU, naming the device. */
-static void test_bad_device(void)
+/* QEMU's stderr when it refuses to start with @args. */
+static char *mcd_refused_stderr(const char *args)
 {
-    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *out = NULL;
     g_autofree char *cmd = g_strdup_printf(
-        "%s %s -display none -mcd unix:/nonexistent-dir/mcd.sock",
-        getenv("QTEST_QEMU_BINARY"), mcd_test_machine());
+        "%s %s -display none %s", getenv("QTEST_QEMU_BINARY"),
+        mcd_test_machine(), args);
+    char *err = NULL;
     int status;
 
     g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
     g_assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    g_assert_nonnull(strstr(err, "unix:/nonexistent-dir/mcd.sock"));
+    return err;
+}
+
+/* A -mcd device that cannot be opened stops QEMU, naming the device. */
+static void test_bad_device(void)
+{
+    g_autofree char *missing = mcd_refused_stderr(
+        "-mcd unix:/nonexistent-dir/mcd.sock");
+    g_autofree char *option = mcd_refused_stderr(
+        "-mcd tcp:127.0.0.1:0,telnet=on");
+    g_autofree char *twice = mcd_refused_stderr(
+        "-mcd tcp:127.0.0.1:0 -mcd tcp:127.0.0.1:0");
+
+    g_assert_nonnull(strstr(missing, "unix:/nonexistent-dir/mcd.sock"));
+    g_assert_nonnull(strstr(option, "option 'telnet=on'"));
+    g_assert_nonnull(strstr(twice, "only one -mcd"));
 }
 
 /* -mcd chardev:ID serves on a character device defined elsewhere. */
