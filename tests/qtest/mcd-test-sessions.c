@@ -369,6 +369,26 @@ static void test_cross_trigger(void)
     /* Both programs ran: each counted. */
     g_assert_cmpuint(counter(&amp->a53, A53_LOOP), >, 0);
     g_assert_cmpuint(counter(&amp->r5f, R5F_LOOP), >, 0);
+
+    /* A core taken out of global run control is not stopped. */
+    g_assert_cmpuint(call(&amp->a53, "mcd-set-global", "'enable': false"),
+                     ==, MCD_RET_ACT_NONE);
+    {
+        uint32_t id = global_breakpoint(&amp->r5f, R5F_LOOP + 12);
+        QDict *s;
+
+        run(&amp->a53);
+        run(&amp->r5f);
+        s = wait_stopped(&amp->r5f);
+        qobject_unref(s);
+        g_usleep(50000);
+        s = state(&amp->a53);
+        g_assert_cmpint(qdict_get_int(s, "state"), ==, MCD_CORE_STATE_RUNNING);
+        qobject_unref(s);
+        g_assert_cmpuint(call(&amp->a53, "mcd-stop", "'global': false"), ==,
+                         MCD_RET_ACT_NONE);
+        remove_trig(&amp->r5f, id);
+    }
     amp_stop(amp);
 }
 
