@@ -931,6 +931,40 @@ static void test_guest_triggers(void)
     run_stop(rt);
 }
 
+/*
+ * i386: a write watchpoint on the stack that an interrupt entry pushes
+ * to.  TCG delivers the "int" with the BQL held; the watchpoint, hit
+ * again on the replayed push, must not take it a second time.
+ */
+static void test_watch_interrupt_entry(void)
+{
+    RunTest *rt = run_start(1, "");
+    static const uint8_t code[] = { 0xcd, 0x20, 0xeb, 0xfe }; /* int; jmp $ */
+    static const uint8_t vector[] = { 0x00, 0x81, 0x00, 0x00 }; /* 0:8100 */
+    static const uint8_t iret = 0xcf;
+    uint32_t id;
+    QDict *s;
+
+    mcd_write(rt->t, rt->cores[0], rt->phys, 0x8000, code, sizeof(code));
+    mcd_write(rt->t, rt->cores[0], rt->phys, 0x20 * 4, vector, 4);
+    mcd_write(rt->t, rt->cores[0], rt->phys, 0x8100, &iret, 1);
+    mcd_write_reg(rt->t, rt->cores[0], "cs", 0);
+    mcd_write_reg(rt->t, rt->cores[0], "ss", 0);
+    mcd_write_reg(rt->t, rt->cores[0], "esp", 0x7000);
+    mcd_write_reg(rt->t, rt->cores[0], "eip", 0x8000);
+    id = create_trig(rt, 0, MCD_TRIG_TYPE_WRITE, rt->logical, 0x6ffa, 6);
+    g_assert_cmpuint(id, !=, 0);
+
+    run_core(rt, 0, false);
+    s = wait_stopped(rt, 0);
+    g_assert_cmpint(qdict_get_int(s, "trig-id"), ==, id);
+    qobject_unref(s);
+    /* Stopped in the handler, the entry's three words pushed. */
+    g_assert_cmphex(pc(rt, 0), ==, 0x8100);
+    g_assert_cmphex(mcd_read_reg(rt->t, rt->cores[0], "esp"), ==, 0x6ffa);
+    run_stop(rt);
+}
+
 void mcd_runctl_tests_register(void)
 {
     if (!run_arch()) {
@@ -950,5 +984,9 @@ void mcd_runctl_tests_register(void)
     qtest_add_func("/mcd/runctl/step-interrupted", test_step_interrupted);
     if (!strcmp(run_arch()->arch, "riscv64")) {
         qtest_add_func("/mcd/runctl/guest-triggers", test_guest_triggers);
+    }
+    if (!strcmp(run_arch()->arch, "i386")) {
+        qtest_add_func("/mcd/runctl/watch-interrupt-entry",
+                       test_watch_interrupt_entry);
     }
 }
