@@ -965,6 +965,23 @@ static void test_watch_interrupt_entry(void)
     run_stop(rt);
 }
 
+/* RISC-V: a core reset in VS mode leaves virtualization mode. */
+static void test_reset_leaves_virt(void)
+{
+    RunTest *rt = run_start(1, "");
+
+    mcd_write_reg(rt->t, rt->cores[0], "priv", 5);       /* VS */
+    g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 5);
+    g_assert_cmpuint(simple_call(rt, "mcd-rst", 0, "'rst-class-vector': 2,"
+                                 " 'rst-and-halt': true"), ==,
+                     MCD_RET_ACT_NONE);
+    g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 3);
+    /* The next mode change finds a consistent hart. */
+    mcd_write_reg(rt->t, rt->cores[0], "priv", 1);
+    g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 1);
+    run_stop(rt);
+}
+
 void mcd_runctl_tests_register(void)
 {
     if (!run_arch()) {
@@ -984,6 +1001,8 @@ void mcd_runctl_tests_register(void)
     qtest_add_func("/mcd/runctl/step-interrupted", test_step_interrupted);
     if (!strcmp(run_arch()->arch, "riscv64")) {
         qtest_add_func("/mcd/runctl/guest-triggers", test_guest_triggers);
+        qtest_add_func("/mcd/runctl/reset-leaves-virt",
+                       test_reset_leaves_virt);
     }
     if (!strcmp(run_arch()->arch, "i386")) {
         qtest_add_func("/mcd/runctl/watch-interrupt-entry",
