@@ -2213,6 +2213,8 @@ def report_lines(run, elapsed):
         '  sanitizer reports: %d' % c['sanitizer'],
         '  protocol violations: %d' % c['violations'],
         '  unclean servers after reconnect: %d' % c['unclean'],
+        '  longest wait for a departed client\'s cores: %d ms'
+        % c['locked_wait_ms'],
         '  errors of this tool: %d' % c['tool errors'],
         '  QEMU RSS after 1000 requests: %s' % rss(run.rss_1000),
         '  QEMU RSS at the end: %s' % rss(run.rss_end),

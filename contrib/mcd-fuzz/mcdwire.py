@@ -24,8 +24,9 @@ import time
 RET_OK = 0
 ERR_CONNECTION = 0x200
 ERR_DEVICE_LOCKED = 0x1901
-# How long a new client may find the cores of the one before still locked.
-LOCKED_WAIT = 2.0
+# How long a new client may find the cores of the one before still locked:
+# QEMU first finishes what it had read of that client's requests.
+LOCKED_WAIT = 30.0
 STATE_RUNNING = 1
 STATE_HALTED = 2
 STATE_DEBUG = 3
@@ -915,16 +916,19 @@ def open_session(client, cache=None, regs=True):
     for i, info in enumerate(s.core_infos):
         # The session of the client before may not have been torn down
         # yet: its cores are locked until QEMU has seen it close.
-        deadline = now() + LOCKED_WAIT
+        start = now()
         while True:
             r = client.ret('mcd-open-core', {'core-con-info': info})
             if r and not r['return-status'] and 'core-uid' in r:
                 break
             why = error_str(client)
             if not why.startswith('0x%x ' % ERR_DEVICE_LOCKED) or \
-               now() > deadline:
+               now() > start + LOCKED_WAIT:
                 break
             time.sleep(0.01)
+        waited = now() - start
+        client.counters['locked_wait_ms'] = max(
+            client.counters['locked_wait_ms'], int(waited * 1000))
         if not r or r['return-status'] or 'core-uid' not in r:
             problems.append('mcd-open-core %d refused: %s' % (i, why))
             continue
