@@ -47,10 +47,30 @@ class Session:
         self.s.close()
 
 
+def connect(path):
+    """A new session; the sessions of the loop before may still be ending."""
+    deadline = time.monotonic() + 5
+    while True:
+        s = Session(path)
+        try:
+            s.s.sendall(json.dumps({'execute': 'mcd-initialize',
+                                    'arguments': {'version-req':
+                                                  w.VERSION_REQ}}).encode() +
+                        b'\n')
+            ans = json.loads(s.f.readline() or '{}')
+        except OSError as e:
+            ans = {'error': str(e)}
+        if 'return' in ans:
+            return s
+        s.close()
+        if time.monotonic() > deadline:
+            raise SystemExit('refused: %s' % ans)
+        time.sleep(0.01)
+
+
 def one_session(path, core):
     """A debugger's whole life; returns the open session to close."""
-    s = Session(path)
-    s.call('mcd-initialize', {'version-req': w.VERSION_REQ})
+    s = connect(path)
     s.call('mcd-open-server', {'system-key': '', 'config-string': ''})
     sys_ = s.call('mcd-qry-systems', {'start-index': 0,
                                       'num-systems': 1})['system-con-info']
