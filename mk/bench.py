@@ -70,13 +70,17 @@ class Gdb:
             self.buf += self.s.recv(65536)
 
 
-def median_us(fn, n):
-    times = []
+def times(fn, n):
+    out = []
     for _ in range(n):
         t = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e6
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def median_us(fn, n):
+    return statistics.median(times(fn, n)) * 1e6
 
 
 def rate(fn, seconds):
@@ -129,15 +133,22 @@ def bench(arch, machine, extra):
         res['gdb ?'] = median_us(lambda: gdb.cmd('?'), 2000)
         res['qmp query-status'] = median_us(
             lambda: qmp.call('query-status'), 2000)
-        res['mcd qry-state'] = median_us(
-            lambda: mcd.call('mcd-qry-state', {'core-uid': uid}), 2000)
         # A second debugger, connected with its server open but idle,
-        # must cost the first one nothing.
-        idle = Line(paths['mcd'])
-        idle.call('mcd-open-server', {'system-key': '', 'config-string': ''})
-        res['mcd qry-state, 2nd session idle'] = median_us(
-            lambda: mcd.call('mcd-qry-state', {'core-uid': uid}), 2000)
-        idle.s.close()
+        # must cost the first one nothing.  Alternate the two cases in
+        # short rounds, so that the machine's drift hits both alike.
+        alone, beside = [], []
+        for _ in range(10):
+            alone += times(lambda: mcd.call('mcd-qry-state',
+                                            {'core-uid': uid}), 200)
+            idle = Line(paths['mcd'])
+            idle.call('mcd-open-server', {'system-key': '',
+                                          'config-string': ''})
+            beside += times(lambda: mcd.call('mcd-qry-state',
+                                             {'core-uid': uid}), 200)
+            idle.s.close()
+        res['mcd qry-state'] = statistics.median(alone) * 1e6
+        res['mcd qry-state, 2nd session idle'] = \
+            statistics.median(beside) * 1e6
 
         mib = 1 << 20
         t = time.perf_counter()
