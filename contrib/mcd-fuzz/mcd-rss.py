@@ -11,9 +11,7 @@
 #                   [--parallel N]
 
 import argparse
-import json
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -23,69 +21,47 @@ sys.path.insert(0, HERE)
 import mcdwire as w  # noqa: E402
 
 
-class Session:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.f = self.s.makefile('rb')
-
-    def call(self, cmd, args=None):
-        req = {'execute': cmd}
-        if args is not None:
-            req['arguments'] = args
-        self.s.sendall(json.dumps(req).encode() + b'\n')
-        line = self.f.readline()
-        if not line:
-            raise SystemExit('QEMU closed the connection during ' + cmd)
-        ans = json.loads(line)
-        if 'return' not in ans:
-            raise SystemExit('%s: %s' % (cmd, ans))
-        return ans['return']
-
-    def close(self):
-        self.f.close()
-        self.s.close()
+def call(cl, cmd, args=None):
+    r = cl.ret(cmd, args)
+    if r is None:
+        raise SystemExit('%s failed' % cmd)
+    return r
 
 
-def connect(path):
+def connect(q):
     """A new session; the sessions of the loop before may still be ending."""
     deadline = time.monotonic() + 5
     while True:
-        s = Session(path)
+        cl = w.Client(w.Conn(q.connect(), alive=q.alive), 10)
         try:
-            s.s.sendall(json.dumps({'execute': 'mcd-initialize',
-                                    'arguments': {'version-req':
-                                                  w.VERSION_REQ}}).encode() +
-                        b'\n')
-            ans = json.loads(s.f.readline() or '{}')
-        except OSError as e:
-            ans = {'error': str(e)}
-        if 'return' in ans:
-            return s
-        s.close()
+            if cl.ret('mcd-initialize', {'version-req': w.VERSION_REQ}):
+                return cl
+        except (w.ServerGone, OSError):
+            pass
+        cl.conn.close()
         if time.monotonic() > deadline:
-            raise SystemExit('refused: %s' % ans)
+            raise SystemExit('QEMU keeps refusing new sessions')
         time.sleep(0.01)
 
 
-def one_session(path, core):
+def one_session(q, core):
     """A debugger's whole life; returns the open session to close."""
-    s = connect(path)
-    s.call('mcd-open-server', {'system-key': '', 'config-string': ''})
-    sys_ = s.call('mcd-qry-systems', {'start-index': 0,
-                                      'num-systems': 1})['system-con-info']
-    dev = s.call('mcd-qry-devices', {'system-con-info': sys_[0],
-                                     'start-index': 0,
-                                     'num-devices': 1})['device-con-info']
-    cores = s.call('mcd-qry-cores', {'connection-info': dev[0],
-                                     'start-index': core,
-                                     'num-cores': 1})['core-con-info']
-    uid = s.call('mcd-open-core', {'core-con-info': cores[0]})['core-uid']
-    s.call('mcd-qry-state', {'core-uid': uid})
-    s.call('mcd-qry-reg-groups', {'core-uid': uid, 'start-index': 0,
-                                  'num-reg-groups': 8})
-    s.call('mcd-close-core', {'core-uid': uid})
-    return s
+    cl = connect(q)
+    call(cl, 'mcd-open-server', {'system-key': '', 'config-string': ''})
+    sys_ = call(cl, 'mcd-qry-systems', {'start-index': 0,
+                                        'num-systems': 1})['system-con-info']
+    dev = call(cl, 'mcd-qry-devices', {'system-con-info': sys_[0],
+                                       'start-index': 0,
+                                       'num-devices': 1})['device-con-info']
+    cores = call(cl, 'mcd-qry-cores', {'connection-info': dev[0],
+                                       'start-index': core,
+                                       'num-cores': 1})['core-con-info']
+    uid = call(cl, 'mcd-open-core', {'core-con-info': cores[0]})['core-uid']
+    call(cl, 'mcd-qry-state', {'core-uid': uid})
+    call(cl, 'mcd-qry-reg-groups', {'core-uid': uid, 'start-index': 0,
+                                    'num-reg-groups': 8})
+    call(cl, 'mcd-close-core', {'core-uid': uid})
+    return cl
 
 
 def main():
@@ -102,14 +78,13 @@ def main():
                ['-smp', str(o.parallel), '-S'], workdir, 'rss', tcp=False,
                sanitizer_env=False)
     q.start()
-    q.first.close()
     rss = {}
     t = time.monotonic()
     try:
         for i in range(1, o.loops + 1):
-            sessions = [one_session(q.addr, k) for k in range(o.parallel)]
-            for s in sessions:
-                s.close()
+            sessions = [one_session(q, k) for k in range(o.parallel)]
+            for cl in sessions:
+                cl.conn.close()
             if i in (1, 1000, o.loops):
                 # Let the teardown of the last sessions run first.
                 time.sleep(0.2)
