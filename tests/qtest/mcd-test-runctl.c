@@ -36,7 +36,7 @@ typedef struct RunArch {
     uint64_t reset_pc;          /* where a reset leaves the core */
 } RunArch;
 
-static const uint8_t code_aarch64[] = {
+const uint8_t mcd_loop_aarch64[MCD_LOOP_LEN] = {
     0x01, 0x02, 0x00, 0x10,     /* adr x1, data */
     0x22, 0x00, 0x40, 0xb9,     /* ldr w2, [x1] */
     0x42, 0x04, 0x00, 0x11,     /* add w2, w2, #1 */
@@ -44,7 +44,7 @@ static const uint8_t code_aarch64[] = {
     0xfd, 0xff, 0xff, 0x17,     /* b loop */
 };
 
-static const uint8_t code_arm[] = {
+const uint8_t mcd_loop_arm[MCD_LOOP_LEN] = {
     0x38, 0x10, 0x8f, 0xe2,     /* add r1, pc, #56 */
     0x00, 0x20, 0x91, 0xe5,     /* ldr r2, [r1] */
     0x01, 0x20, 0x82, 0xe2,     /* add r2, r2, #1 */
@@ -71,10 +71,10 @@ static const uint8_t code_i386[] = {
 };
 
 static const RunArch run_arches[] = {
-    { "aarch64", "pc", 0x40001000, 0x40001040, code_aarch64,
-      sizeof(code_aarch64), 1, { 4, 8, 12, 16 }, 0 },
-    { "arm", "pc", 0x40001000, 0x40001040, code_arm,
-      sizeof(code_arm), 1, { 4, 8, 12, 16 }, 0 },
+    { "aarch64", "pc", 0x40001000, 0x40001040, mcd_loop_aarch64,
+      MCD_LOOP_LEN, 1, { 4, 8, 12, 16 }, 0 },
+    { "arm", "pc", 0x40001000, 0x40001040, mcd_loop_arm,
+      MCD_LOOP_LEN, 1, { 4, 8, 12, 16 }, 0 },
     { "riscv64", "pc", 0x80200000, 0x80200040, code_riscv64,
       sizeof(code_riscv64), 2, { 8, 12, 16, 20 }, 0x1000 },
     { "i386", "eip", 0x8000, 0x8040, code_i386,

@@ -31,11 +31,8 @@
 #define CRF_RST_FPD_APU 0xfd1a0104ULL
 #define SESSIONS_MAX 16
 
-/*
- * The loop of mcd-test-runctl.c, which counts in a word 0x40 past its
- * start; on the A53 after a prologue that starts the R5F.
- */
-static const uint8_t code_a53[] = {
+/* Before the A53's counting loop: start the R5F. */
+static const uint8_t prologue_a53[] = {
     0x1f, 0x11, 0x1e, 0xd5,     /* msr scr_el3, xzr: AArch32 below */
     0x60, 0x00, 0x80, 0xd2,     /* mov x0, #3 */
     0x00, 0x80, 0xb0, 0xf2,     /* movk x0, #0x8400, lsl #16: CPU_ON */
@@ -44,23 +41,10 @@ static const uint8_t code_a53[] = {
     0x03, 0x00, 0x80, 0xd2,     /* mov x3, #0 */
     0x03, 0x00, 0x00, 0xd4,     /* smc #0 */
     0x1f, 0x20, 0x03, 0xd5,     /* nop */
-    0x01, 0x02, 0x00, 0x10,     /* adr x1, data */
-    0x22, 0x00, 0x40, 0xb9,     /* ldr w2, [x1] */
-    0x42, 0x04, 0x00, 0x11,     /* add w2, w2, #1 */
-    0x22, 0x00, 0x00, 0xb9,     /* str w2, [x1] */
-    0xfd, 0xff, 0xff, 0x17,     /* b loop */
-};
-
-static const uint8_t code_r5f[] = {
-    0x38, 0x10, 0x8f, 0xe2,     /* add r1, pc, #56 */
-    0x00, 0x20, 0x91, 0xe5,     /* ldr r2, [r1] */
-    0x01, 0x20, 0x82, 0xe2,     /* add r2, r2, #1 */
-    0x00, 0x20, 0x81, 0xe5,     /* str r2, [r1] */
-    0xfb, 0xff, 0xff, 0xea,     /* b loop */
 };
 
 #define A53_BASE 0x100000ULL
-#define A53_PROLOGUE 8          /* instructions before the loop */
+#define A53_PROLOGUE 8          /* instructions of prologue_a53 */
 #define A53_LOOP (A53_BASE + 4 * A53_PROLOGUE)
 #define R5F_BASE 0x200000ULL
 #define R5F_LOOP R5F_BASE
@@ -125,12 +109,16 @@ static QDict *wait_stopped(Debugger *d)
     g_assert_not_reached();
 }
 
-static void load(Debugger *d, uint64_t base, const uint8_t *code,
-                 size_t len, uint64_t loop)
+/* The counting loop at @loop, after @prologue_len bytes at @base. */
+static void load(Debugger *d, uint64_t base, const uint8_t *prologue,
+                 size_t prologue_len, const uint8_t *code, uint64_t loop)
 {
     uint8_t zero[4] = { 0 };
 
-    mcd_write(d->t, d->core, d->phys, base, code, len);
+    if (prologue_len) {
+        mcd_write(d->t, d->core, d->phys, base, prologue, prologue_len);
+    }
+    mcd_write(d->t, d->core, d->phys, loop, code, MCD_LOOP_LEN);
     mcd_write(d->t, d->core, d->phys, loop + 0x40, zero, 4);
     mcd_write_reg(d->t, d->core, "pc", base);
 }
@@ -217,12 +205,13 @@ static Amp *amp_start(void)
     debugger_open(&amp->a53, mcd_test_attach(amp->t, true), 0);
     debugger_open(&amp->r5f, mcd_test_attach(amp->t, true), 1);
     power_on_a53(&amp->a53);
-    load(&amp->a53, A53_BASE, code_a53, sizeof(code_a53), A53_LOOP);
+    load(&amp->a53, A53_BASE, prologue_a53, sizeof(prologue_a53),
+         mcd_loop_aarch64, A53_LOOP);
     g_assert_cmpuint(step(&amp->a53, A53_PROLOGUE), ==, MCD_RET_ACT_NONE);
     g_assert_cmphex(mcd_read_reg(amp->a53.t, amp->a53.core, "pc"), ==,
                     A53_LOOP);
     wait_powered_on(&amp->r5f);
-    load(&amp->r5f, R5F_BASE, code_r5f, sizeof(code_r5f), R5F_LOOP);
+    load(&amp->r5f, R5F_BASE, NULL, 0, mcd_loop_arm, R5F_LOOP);
     return amp;
 }
 

@@ -13,6 +13,13 @@
 void mcd_access_tests_register(void);
 /* mcd-test-runctl.c: run control, triggers, reset, multi-core */
 void mcd_runctl_tests_register(void);
+/*
+ * The counting loop of mcd-test-runctl.c for AArch64 and AArch32: the
+ * counter is the word 0x40 past the loop's first instruction.
+ */
+#define MCD_LOOP_LEN 20
+extern const uint8_t mcd_loop_aarch64[MCD_LOOP_LEN];
+extern const uint8_t mcd_loop_arm[MCD_LOOP_LEN];
 /* mcd-test-sessions.c: several debuggers, heterogeneous cores */
 void mcd_sessions_tests_register(void);
 
