@@ -83,6 +83,7 @@ typedef struct MonitorMCD {
     bool deferred;          /* the request being served answers later */
     QObject *deferred_id;   /* its "id", if it had one */
     bool draining;          /* in mcd_monitor_drain() */
+    bool read_paused;       /* mcd_monitor_can_read() has refused input */
     bool closing;           /* the client left; teardown_bh cleans up */
     QEMUBH *teardown_bh;
 } MonitorMCD;
@@ -208,6 +209,18 @@ static bool mcd_monitor_interrupts(McdRequest *r)
     return mcd_step_interrupt(core_uid, global && qbool_get_bool(global));
 }
 
+/*
+ * Reading may have paused for a full queue.  Waking the main loop costs
+ * two system calls and a loop iteration, so only do it when it did.
+ */
+static void mcd_monitor_resume_read(MonitorMCD *mon)
+{
+    if (mon->read_paused) {
+        mon->read_paused = false;
+        qemu_chr_fe_accept_input(&mon->common.chr);
+    }
+}
+
 /* Dispatch queued requests until one defers its answer. */
 static void mcd_monitor_drain(MonitorMCD *mon)
 {
@@ -228,8 +241,7 @@ static void mcd_monitor_drain(MonitorMCD *mon)
         }
     }
     mon->draining = false;
-    /* Reading may have paused for a full queue. */
-    qemu_chr_fe_accept_input(&mon->common.chr);
+    mcd_monitor_resume_read(mon);
 }
 
 void *mcd_monitor_waiter(void)
@@ -320,6 +332,7 @@ static int mcd_monitor_can_read(void *opaque)
      */
     if (mon->closing || unsent > MCD_MONITOR_OUTBUF_MAX ||
         g_queue_get_length(&mon->pending) >= MCD_MONITOR_QUEUE_MAX) {
+        mon->read_paused = true;
         return 0;
     }
     return 4096;
@@ -413,7 +426,7 @@ static void mcd_monitor_teardown(void *opaque)
         }
     }
     mon->closing = false;
-    qemu_chr_fe_accept_input(&mon->common.chr);
+    mcd_monitor_resume_read(mon);
 }
 
 static void mcd_monitor_event(void *opaque, QEMUChrEvent event)
