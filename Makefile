@@ -39,6 +39,8 @@ build: configure
 	@$(MAKE) --no-print-directory -C contrib/mcd-cli O=$(B)/mcd-cli \
 		MCD_CLIENT_LIB=$(B)/mcd-client
 	@$(MAKE) --no-print-directory -C contrib/mcd-demo O=$(B)/mcd-demo
+	@$(MAKE) --no-print-directory -C contrib/mcd-bench O=$(B)/mcd-bench \
+		MCD_CLIENT_LIB=$(B)/mcd-client
 
 run: build
 	@bash mk/run.sh $(B)

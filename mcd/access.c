@@ -22,11 +22,11 @@ mcd_return_et mcd_txlist_limits(McdCore *core, uint32_t num_tx,
                         "%" PRIu32 " transactions: at most %d per list",
                         num_tx, MCD_TX_NUM_MAX);
     }
-    if (num_bytes > MCD_MAX_PAYLOAD) {
+    if (num_bytes > mcd_session_max_payload(mcd_session)) {
         return mcd_fail(core, MCD_ERR_PARAM,
-                        "%" PRIu64 " bytes: at most %d per list (see "
-                        "mcd_qry_max_payload_size_f)", num_bytes,
-                        MCD_MAX_PAYLOAD);
+                        "%" PRIu64 " bytes: at most %" PRIu32 " per list "
+                        "(see mcd_qry_max_payload_size_f)", num_bytes,
+                        mcd_session_max_payload(mcd_session));
     }
     return MCD_RET_ACT_NONE;
 }

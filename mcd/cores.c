@@ -253,7 +253,7 @@ mcd_return_et mcd_qry_max_payload_size_f(const mcd_core_st *core,
     if (ret) {
         return ret;
     }
-    *max_payload = MCD_MAX_PAYLOAD;
+    *max_payload = mcd_session_max_payload(mcd_session);
     return mcd_ok(c);
 }
 

@@ -54,8 +54,19 @@
  */
 #define MCD_MAX_CONFIG_STRING 4096
 
-/* Longest answer line, newline included. */
+/* Longest answer line, newline included, unless the client said more. */
 #define MCD_MAX_ANSWER 65535
+
+/*
+ * A client that takes longer answers lines (mcd-open-server's
+ * max-answer-size, an extension of the wire) gets a payload to match:
+ * four characters a byte plus room for the rest of the answer.  The
+ * payload stays below what the JSON parser takes in one request, two
+ * tokens a byte of a byte array and at most 2M tokens.
+ */
+#define MCD_ANSWER_OVERHEAD 8192
+#define MCD_MAX_PAYLOAD_LARGE (512 * 1024)
+#define MCD_MAX_ANSWER_LARGE (4 * MCD_MAX_PAYLOAD_LARGE + MCD_ANSWER_OVERHEAD)
 
 /* Custom memory space type bit: the space is TrustZone secure. */
 #define MCD_MEM_SPACE_IS_SECURE MCD_MEM_SPACE_CUSTOM_LO
@@ -127,6 +138,7 @@ typedef struct McdSession {
     char *config_string;
     char system_key[MCD_KEY_LEN];
     mcd_error_info_st error;    /* of the last call not bound to a core */
+    uint32_t max_answer;        /* longest answer line; 0: MCD_MAX_ANSWER */
 } McdSession;
 
 /*
@@ -136,6 +148,11 @@ typedef struct McdSession {
  */
 extern McdSession *mcd_session;
 McdSession *mcd_session_enter(McdSession *s);
+/* The longest answer line and the transaction list payload of @s. */
+uint32_t mcd_session_max_answer(const McdSession *s);
+uint32_t mcd_session_max_payload(const McdSession *s);
+/* Let @s take answers of up to @bytes; what it gets, or 0 if too few. */
+uint32_t mcd_session_set_max_answer(McdSession *s, uint64_t bytes);
 
 /* A group of cores, as the machine groups them (its CPU clusters). */
 typedef struct McdDevice {

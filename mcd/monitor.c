@@ -108,12 +108,13 @@ static void mcd_monitor_send(MonitorMCD *mon, QDict *rsp)
      * client's receive buffer, it gets an error in its place rather than
      * a line it cannot take.
      */
-    if (json->len >= MCD_MAX_ANSWER) {
+    if (json->len >= mcd_session_max_answer(&mon->session)) {
         Error *err = NULL;
         QDict *small;
 
         error_setg(&err, "the answer would take %zu bytes, more than the "
-                   "%d an answer may have", json->len + 1, MCD_MAX_ANSWER);
+                   "%" PRIu32 " an answer may have", json->len + 1,
+                   mcd_session_max_answer(&mon->session));
         small = qmp_error_response(err);
         if (qdict_haskey(rsp, "id")) {
             qdict_put_obj(small, "id", qobject_ref(qdict_get(rsp, "id")));
@@ -338,15 +339,28 @@ static int mcd_monitor_can_read(void *opaque)
     return 4096;
 }
 
+/*
+ * Longest request line: a client that takes long answers may also send
+ * a transaction list of its larger payload, and may spend a space after
+ * each comma of its byte arrays.
+ */
+static size_t mcd_monitor_line_max(MonitorMCD *mon)
+{
+    return MAX(MCD_MONITOR_LINE_MAX,
+               2 * (size_t)mcd_session_max_answer(&mon->session));
+}
+
 /* Feed one piece of a line, @nl if it ends the line. */
 static void mcd_monitor_feed(MonitorMCD *mon, const char *p, size_t len,
                              bool nl)
 {
     if (!mon->skip_line) {
+        size_t max = mcd_monitor_line_max(mon);
+
         mon->line_len += len;
-        if (mon->line_len > MCD_MONITOR_LINE_MAX) {
-            mcd_monitor_send_error(mon, "request line longer than %d bytes",
-                                   MCD_MONITOR_LINE_MAX);
+        if (mon->line_len > max) {
+            mcd_monitor_send_error(mon, "request line longer than %zu bytes",
+                                   max);
             mon->skip_line = true;
         } else {
             json_message_parser_feed(&mon->parser, p, len);

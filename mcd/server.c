@@ -28,6 +28,30 @@ McdSession *mcd_session_enter(McdSession *s)
     return old;
 }
 
+uint32_t mcd_session_max_answer(const McdSession *s)
+{
+    return s->max_answer ?: MCD_MAX_ANSWER;
+}
+
+uint32_t mcd_session_max_payload(const McdSession *s)
+{
+    if (!s->max_answer) {
+        return MCD_MAX_PAYLOAD;
+    }
+    return MIN(MCD_MAX_PAYLOAD_LARGE,
+               MAX(MCD_MAX_PAYLOAD,
+                   (s->max_answer - MCD_ANSWER_OVERHEAD) / 4));
+}
+
+uint32_t mcd_session_set_max_answer(McdSession *s, uint64_t bytes)
+{
+    if (bytes < MCD_MAX_ANSWER) {
+        return 0;
+    }
+    s->max_answer = MIN(bytes, MCD_MAX_ANSWER_LARGE);
+    return s->max_answer;
+}
+
 mcd_return_et mcd_fail(McdCore *core, mcd_error_code_et code,
                        const char *fmt, ...)
 {
@@ -291,6 +315,7 @@ mcd_return_et mcd_close_server_f(const mcd_server_st *server)
     g_clear_pointer(&mcd_session->config_string, g_free);
     mcd_session->system_key[0] = '\0';
     mcd_session->uid = 0;
+    mcd_session->max_answer = 0;
     return mcd_ok(NULL);
 }
 

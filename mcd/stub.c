@@ -211,11 +211,20 @@ MCDQryServersResult *qmp_mcd_qry_servers(const char *host, bool running,
 
 MCDOpenServerResult *qmp_mcd_open_server(const char *system_key,
                                          const char *config_string,
+                                         bool has_max_answer_size,
+                                         uint32_t max_answer_size,
                                          Error **errp)
 {
     MCDOpenServerResult *res = g_new0(MCDOpenServerResult, 1);
     mcd_server_st *server;
 
+    if (has_max_answer_size && max_answer_size < MCD_MAX_ANSWER) {
+        res->return_status = mcd_fail(NULL, MCD_ERR_PARAM,
+                                      "max-answer-size %" PRIu32 ": at "
+                                      "least %d", max_answer_size,
+                                      MCD_MAX_ANSWER);
+        return res;
+    }
     res->return_status = mcd_open_server_f(system_key, config_string,
                                            &server);
     if (res->return_status) {
@@ -225,6 +234,11 @@ MCDOpenServerResult *qmp_mcd_open_server(const char *system_key,
     res->server_uid = mcd_session->uid;
     res->host = g_strdup(server->host);
     res->config_string = g_strdup(server->config_string);
+    if (has_max_answer_size) {
+        res->has_max_answer_size = true;
+        res->max_answer_size = mcd_session_set_max_answer(mcd_session,
+                                                          max_answer_size);
+    }
     return res;
 }
 

@@ -1,17 +1,27 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Benchmarks of the MCD server against the GDB stub and QMP of the same
-# QEMU process: request latency, memory read throughput and single-step
-# rate, on a halted machine over UNIX sockets.  The three protocols are
-# driven by the same minimal Python code, so the client costs the same.
-# QEMU and this client share one CPU: on a virtual machine a wake-up
-# across CPUs costs more than any protocol, and varies from run to run.
+# Benchmarks of the MCD server against the GDB stub (and QMP) of the
+# same QEMU process, on aarch64 and riscv64: round trips over UNIX and
+# TCP sockets, memory throughput in both encodings, bulk transfers
+# through libmcd_client.so, single steps, long steps, the guest's speed
+# with a debugger attached, and QEMU's memory after 1,000,000 requests.
+#
+# The client side is build/mcd-bench/mcd-bench, one small C program for
+# all three protocols, so that the client costs the same for each and the
+# figures compare the servers.  QEMU and the client share one CPU: on a
+# virtual machine a wake-up across CPUs costs more than any protocol,
+# and varies from run to run.  Figures are medians; ratios come from one
+# run, as the machine's speed drifts between runs.
+#
+# Prints a table and writes BUILD_DIR/bench/bench.svg (gnuplot).
 #
 # usage: bench.py BUILD_DIR
+#   BENCH_RSS_REQUESTS=N   requests of the memory measure (1000000)
 
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -21,191 +31,340 @@ import time
 
 B = os.path.abspath(sys.argv[1])
 QB = os.path.join(B, 'qemu-build')
+TOOL = os.path.join(B, 'mcd-bench', 'mcd-bench')
+LIBTOOL = os.path.join(B, 'mcd-bench', 'mcd-bench-lib')
+DEMO = os.path.join(B, 'mcd-demo', 'demo.elf')
+OUT = os.path.join(B, 'bench')
+RSS_REQUESTS = int(os.environ.get('BENCH_RSS_REQUESTS', 1000000))
+MIB = 1 << 20
+
+ARCHS = {
+    'aarch64': {'machine': ['-M', 'virt', '-cpu', 'cortex-a53',
+                            '-kernel', DEMO],
+                'ram': 0x40000000},
+    # No firmware: a two-instruction counting loop (see riscv_loop()).
+    'riscv64': {'machine': ['-M', 'virt', '-cpu', 'rv64', '-bios', 'none',
+                            '-kernel', os.path.join(OUT, 'loop-riscv64.bin')],
+                'ram': 0x80000000},
+}
 
 
-class Line:
-    """One JSON object per line each way (MCD and QMP)."""
+def riscv_loop():
+    """1: addi a0, a0, 1; j 1b -- something to step through for ever."""
+    with open(os.path.join(OUT, 'loop-riscv64.bin'), 'wb') as f:
+        f.write(bytes.fromhex('13051500') + bytes.fromhex('6ff0dfff'))
 
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Qemu:
+    """One halted QEMU with the GDB stub, QMP and MCD on @transport."""
+
+    def __init__(self, arch, transport='unix', mcd=True, extra=()):
+        self.dir = tempfile.mkdtemp(prefix='mcd-bench-')
+        self.addr = {}
+        args = ['taskset', '-c', '0',
+                os.path.join(QB, 'qemu-system-' + arch)]
+        args += ARCHS[arch]['machine'] + list(extra)
+        args += ['-m', '128M', '-display', 'none', '-S', '-monitor', 'none',
+                 '-serial', 'none']
+        for proto in ('mcd', 'gdb', 'qmp') if mcd else ('gdb', 'qmp'):
+            if transport == 'unix':
+                self.addr[proto] = os.path.join(self.dir, proto)
+                dev = 'unix:' + self.addr[proto]
+            else:
+                self.addr[proto] = '127.0.0.1:%d' % free_port()
+                dev = 'tcp:' + self.addr[proto]
+            args += ['-' + proto, dev + ',server=on,wait=off']
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        self.wait_ready(transport)
+
+    def wait_ready(self, transport):
+        for _ in range(200):
+            try:
+                for a in self.addr.values():
+                    if transport == 'unix':
+                        if not os.path.exists(a):
+                            raise OSError
+                    else:
+                        host, port = a.split(':')
+                        socket.create_connection((host, int(port)),
+                                                 0.1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError('QEMU did not start')
+
+    def rss_kib(self):
+        # The QEMU child of taskset, which exec'd it: the same process.
+        with open('/proc/%d/status' % self.proc.pid) as f:
+            return int(re.search(r'VmRSS:\s+(\d+)', f.read()).group(1))
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def tool(*args):
+    out = subprocess.run(['taskset', '-c', '0', TOOL] + [str(a) for a in args],
+                         check=True, capture_output=True, text=True,
+                         timeout=300).stdout
+    return float(out.split()[-1])
+
+
+class Qmp:
+    def __init__(self, addr):
+        if ':' in addr and '/' not in addr:
+            host, port = addr.split(':')
+            self.s = socket.create_connection((host, int(port)))
+        else:
+            self.s = socket.socket(socket.AF_UNIX)
+            self.s.connect(addr)
         self.f = self.s.makefile('rb')
+        self.f.readline()
+        self.call('qmp_capabilities')
 
-    def call(self, cmd, args=None):
+    def call(self, cmd, **args):
         req = {'execute': cmd}
-        if args is not None:
+        if args:
             req['arguments'] = args
-        self.s.sendall(json.dumps(req, separators=(',', ':')).encode() +
-                       b'\n')
+        self.s.sendall(json.dumps(req).encode() + b'\n')
         while True:
             ans = json.loads(self.f.readline())
             if 'return' in ans or 'error' in ans:
                 return ans
 
-
-class Gdb:
-    """The GDB remote protocol, without acknowledgements after setup."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.buf = b''
-        self.cmd('QStartNoAckMode', ack=True)
-        self.noack = True
-
-    def packet(self, data):
-        return b'$%s#%02x' % (data, sum(data) & 0xff)
-
-    def cmd(self, data, ack=False):
-        self.s.sendall(self.packet(data.encode()))
-        while True:
-            start = self.buf.find(b'$')
-            end = self.buf.find(b'#', start + 1) if start >= 0 else -1
-            if end >= 0 and len(self.buf) >= end + 3:
-                reply = self.buf[start + 1:end]
-                self.buf = self.buf[end + 3:]
-                if ack:
-                    self.s.sendall(b'+')
-                return reply
-            self.buf += self.s.recv(65536)
+    def read64(self, addr):
+        ans = self.call('human-monitor-command',
+                        **{'command-line': 'xp /1gx 0x%x' % addr})
+        return int(ans['return'].split()[-1], 16)
 
 
-def times(fn, n):
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
+def median_of(fn, runs=3):
+    return statistics.median(fn() for _ in range(runs))
 
 
-def median_us(fn, n):
-    return statistics.median(times(fn, n)) * 1e6
-
-
-def rate(fn, seconds):
-    n = 0
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        fn()
-        n += 1
-    return n / seconds
-
-
-def bench(arch, machine, extra):
-    d = tempfile.mkdtemp(prefix='mcd-bench-')
-    paths = {k: os.path.join(d, k) for k in ('mcd', 'gdb', 'qmp')}
-    qemu = subprocess.Popen(
-        ['taskset', '-c', '0', os.path.join(QB, 'qemu-system-' + arch)] +
-        machine.split() +
-        extra + ['-m', '128M', '-display', 'none', '-S', '-monitor', 'none',
-                 '-serial', 'none',
-                 '-mcd', 'unix:%s,server=on,wait=off' % paths['mcd'],
-                 '-gdb', 'unix:%s,server=on,wait=off' % paths['gdb'],
-                 '-qmp', 'unix:%s,server=on,wait=off' % paths['qmp']],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def round_trips(arch, transport, res):
+    q = Qemu(arch, transport)
     try:
-        for _ in range(100):
-            if all(os.path.exists(p) for p in paths.values()):
-                break
-            time.sleep(0.05)
-        time.sleep(0.2)
-        res = {}
-        qmp = Line(paths['qmp'])
-        qmp.f.readline()
-        qmp.call('qmp_capabilities')
-        gdb = Gdb(paths['gdb'])
-        mcd = Line(paths['mcd'])
-        mcd.call('mcd-open-server', {'system-key': '', 'config-string': ''})
-        sys_ = mcd.call('mcd-qry-systems', {'start-index': 0,
-                                            'num-systems': 1})
-        dev = sys_['return']['system-con-info'][0]
-        core = mcd.call('mcd-qry-cores', {'connection-info': dev,
-                                          'start-index': 0,
-                                          'num-cores': 1})
-        info = core['return']['core-con-info'][0]
-        uid = mcd.call('mcd-open-core', {'core-con-info': info})
-        uid = uid['return']['core-uid']
-        payload = mcd.call('mcd-qry-max-payload-size',
-                           {'core-uid': uid})['return']['max-payload']
-        ram = 0x40000000 if arch != 'riscv64' else 0x80000000
-
-        res['gdb ?'] = median_us(lambda: gdb.cmd('?'), 2000)
-        res['qmp query-status'] = median_us(
-            lambda: qmp.call('query-status'), 2000)
-        # A second debugger, connected with its server open but idle,
-        # must cost the first one nothing.  Alternate the two cases in
-        # short rounds, so that the machine's drift hits both alike.
-        alone, beside = [], []
-        for _ in range(10):
-            alone += times(lambda: mcd.call('mcd-qry-state',
-                                            {'core-uid': uid}), 200)
-            idle = Line(paths['mcd'])
-            idle.call('mcd-open-server', {'system-key': '',
-                                          'config-string': ''})
-            beside += times(lambda: mcd.call('mcd-qry-state',
-                                             {'core-uid': uid}), 200)
-            idle.s.close()
-        res['mcd qry-state'] = statistics.median(alone) * 1e6
-        res['mcd qry-state, 2nd session idle'] = \
-            statistics.median(beside) * 1e6
-
-        mib = 1 << 20
-        t = time.perf_counter()
-        for a in range(ram, ram + mib, 2040):
-            gdb.cmd('m%x,%x' % (a, min(2040, ram + mib - a)))
-        res['gdb m MiB/s'] = 1 / (time.perf_counter() - t)
-
-        def mcd_read(a, n, hex_):
-            tx = {'addr': {'address': a, 'mem-space-id': 1,
-                           'addr-space-id': 0, 'addr-space-type': 0},
-                  'access-type': 1, 'options': 0, 'access-width': 0,
-                  'core-mode': 0, 'data': [], 'num-bytes': n,
-                  'num-bytes-ok': 0}
-            if hex_:
-                tx['data-hex'] = ''
-            r = mcd.call('mcd-execute-txlist', {
-                'core-uid': uid,
-                'txlist': {'tx': [tx], 'num-tx': 1, 'num-tx-ok': 0}})
-            assert r['return']['return-status'] == 0
-            tx = r['return']['txlist']['tx'][0]
-            got = bytes.fromhex(tx['data-hex']) if hex_ else tx['data']
-            assert len(got) == n
-        for hex_, name in ((False, 'byte array'), (True, 'data-hex')):
-            t = time.perf_counter()
-            for a in range(ram, ram + mib, payload):
-                mcd_read(a, min(payload, ram + mib - a), hex_)
-            res['mcd txlist %s MiB/s' % name] = 1 / (time.perf_counter() - t)
-
-        res['gdb s steps/s'] = rate(lambda: gdb.cmd('s'), 2)
-        res['mcd step steps/s'] = rate(
-            lambda: mcd.call('mcd-step', {'core-uid': uid, 'global': False,
-                                          'step-type': 2, 'n-steps': 1}), 2)
-        n = 200000
-        t = time.perf_counter()
-        r = mcd.call('mcd-step', {'core-uid': uid, 'global': False,
-                                  'step-type': 2, 'n-steps': n})
-        assert r['return']['return-status'] == 0
-        res['mcd step n=200000 steps/s'] = n / (time.perf_counter() - t)
-        return res
+        for proto in ('gdb', 'qmp', 'mcd'):
+            res['rt %s %s' % (transport, proto)] = median_of(
+                lambda: tool(proto, q.addr[proto], 'rt', 3000))
     finally:
-        qemu.kill()
-        qemu.wait()
+        q.close()
+
+
+def transfers(arch, res):
+    ram = ARCHS[arch]['ram']
+    q = Qemu(arch)
+    try:
+        for op in ('read', 'write'):
+            # Writes go well above the guest's code and data.
+            base = ram + (0 if op == 'read' else 0x2000000)
+            res['%s gdb' % op] = median_of(
+                lambda: tool('gdb', q.addr['gdb'], op, base, 4 * MIB))
+            res['%s mcd' % op] = median_of(
+                lambda: tool('mcd', q.addr['mcd'], op, base, 2 * MIB))
+            res['%s mcd-hex' % op] = median_of(
+                lambda: tool('mcd', q.addr['mcd'], op, base, 8 * MIB, 'hex'))
+        # Bulk: 64 MiB in one call each way, above the guest's code.
+        out = subprocess.run(['taskset', '-c', '0', LIBTOOL,
+                              'unix:' + q.addr['mcd'], hex(ram + 0x4000000),
+                              str(64 * MIB)], check=True, capture_output=True,
+                             text=True, timeout=300).stdout.split()
+        res['read lib'], res['write lib'] = float(out[0]), float(out[1])
+        res['step gdb'] = tool('gdb', q.addr['gdb'], 'step', 2)
+        res['step mcd'] = tool('mcd', q.addr['mcd'], 'step', 2)
+        res['nstep mcd'] = median_of(
+            lambda: tool('mcd', q.addr['mcd'], 'nstep', 1000000))
+    finally:
+        q.close()
+
+
+def guest_rate(arch, mode):
+    """Counter increments per second of the demo guest."""
+    counter = None
+    with open(os.path.join(B, 'mcd-demo', 'demo.syms')) as f:
+        for line in f:
+            addr, name = line.split()
+            if name == 'counter':
+                counter = int(addr, 16)
+    # Two cores: MCD allows 32 triggers a core (MCD_MAX_TRIGS).
+    q = Qemu(arch, mcd=mode != 'none', extra=['-smp', '2'])
+    hold = None
+    try:
+        if mode != 'none':
+            args = [TOOL, 'mcd', q.addr['mcd'], 'hold', 30]
+            if mode == 'bps':
+                args += [32, ARCHS[arch]['ram'] + 0x800, 2]
+            hold = subprocess.Popen([str(a) for a in args],
+                                    stdout=subprocess.PIPE, text=True)
+            assert hold.stdout.readline().strip() == 'ready'
+        qmp = Qmp(q.addr['qmp'])
+        qmp.call('cont')
+        time.sleep(0.3)
+        c0, t0 = qmp.read64(counter), time.perf_counter()
+        time.sleep(2)
+        c1, t1 = qmp.read64(counter), time.perf_counter()
+        return (c1 - c0) / (t1 - t0)
+    finally:
+        if hold:
+            hold.kill()
+            hold.wait()
+        q.close()
+
+
+def guest_speed(arch, res, rounds=3):
+    idle, bps = [], []
+    for _ in range(rounds):
+        base = guest_rate(arch, 'none')
+        idle.append(guest_rate(arch, 'idle') / base)
+        bps.append(guest_rate(arch, 'bps') / base)
+    res['guest idle'] = statistics.median(idle)
+    res['guest bps'] = statistics.median(bps)
+
+
+def memory(arch, res):
+    q = Qemu(arch)
+    try:
+        first = 1000
+        tool('mcd', q.addr['mcd'], 'rt', first)
+        res['rss first'] = q.rss_kib() / 1024
+        reads = RSS_REQUESTS // 100
+        tool('mcd', q.addr['mcd'], 'read', ARCHS[arch]['ram'],
+             reads * 12 * 1024)
+        tool('mcd', q.addr['mcd'], 'rt', RSS_REQUESTS - first - reads)
+        res['rss last'] = q.rss_kib() / 1024
+    finally:
+        q.close()
+
+
+# name, unit, GDB stub key, QMP key, MCD key, better, target
+ROWS = [
+    ('round trip, UNIX socket', 'us', 'rt unix gdb', 'rt unix qmp',
+     'rt unix mcd', 'lower', 1.0),
+    ('round trip, TCP', 'us', 'rt tcp gdb', 'rt tcp qmp', 'rt tcp mcd',
+     'lower', 1.0),
+    ('read, JSON byte arrays', 'MiB/s', 'read gdb', None, 'read mcd',
+     'higher', 1.0),
+    ('write, JSON byte arrays', 'MiB/s', 'write gdb', None, 'write mcd',
+     'higher', 1.0),
+    ('read, data-hex', 'MiB/s', 'read gdb', None, 'read mcd-hex',
+     'higher', None),
+    ('write, data-hex', 'MiB/s', 'write gdb', None, 'write mcd-hex',
+     'higher', None),
+    ('read 64 MiB, libmcd_client', 'MiB/s', 'read gdb', None, 'read lib',
+     'higher', 5.0),
+    ('write 64 MiB, libmcd_client', 'MiB/s', 'write gdb', None, 'write lib',
+     'higher', 5.0),
+    ('single steps', '/s', 'step gdb', None, 'step mcd', 'higher', 2.0),
+]
+
+
+def met(value, better, target):
+    if target is None:
+        return ''
+    ok = value <= target if better == 'lower' else value >= target
+    return 'yes' if ok else 'NO'
+
+
+def fmt(v):
+    return '%.3g' % v if v < 100 else '%.0f' % v
 
 
 def main():
     os.sched_setaffinity(0, {0})
-    demo = os.path.join(B, 'mcd-demo', 'demo.elf')
-    runs = [('aarch64', '-M virt -cpu cortex-a53', ['-kernel', demo]),
-            ('riscv64', '-M virt -cpu rv64', [])]
-    results = {arch: bench(arch, m, e) for arch, m, e in runs}
-    keys = list(results['aarch64'])
-    print('| measure | ' + ' | '.join(a for a, _, _ in runs) + ' |')
-    print('|---|' + '---|' * len(runs))
-    for k in keys:
-        unit = '' if '/s' in k else ' us'
-        print('| %s | %s |' % (k, ' | '.join(
-            '%.1f%s' % (results[a][k], unit) for a, _, _ in runs)))
+    os.makedirs(OUT, exist_ok=True)
+    riscv_loop()
+    results = {}
+    for arch in ARCHS:
+        res = results[arch] = {}
+        for transport in ('unix', 'tcp'):
+            round_trips(arch, transport, res)
+        transfers(arch, res)
+        if arch == 'aarch64':
+            guest_speed(arch, res)
+            memory(arch, res)
+
+    print('| measure | arch | GDB stub | QMP | MCD | MCD / GDB stub | target '
+          '| met |')
+    print('|---|---|---|---|---|---|---|---|')
+    chart = []
+    for name, unit, gdb, qmp, mcd, better, target in ROWS:
+        for arch, res in results.items():
+            r = res[mcd] / res[gdb]
+            tgt = '' if target is None else \
+                ('<= %.2g' if better == 'lower' else '>= %.2g') % target
+            print('| %s (%s) | %s | %s | %s | %s | %.2f | %s | %s |' % (
+                name, unit, arch, fmt(res[gdb]),
+                fmt(res[qmp]) if qmp else '', fmt(res[mcd]), r, tgt,
+                met(r, better, target)))
+            # The chart shows speed: above 1 is faster than the GDB stub.
+            chart.append((name, arch, 1 / r if better == 'lower' else r,
+                          target))
+    a = results['aarch64']
+    extra = [
+        ('n-step of 1M instructions (insn/s)', 'aarch64',
+         a['nstep mcd'], '>= 1e7', a['nstep mcd'] >= 1e7),
+        ('n-step of 1M instructions (insn/s)', 'riscv64',
+         results['riscv64']['nstep mcd'], '>= 1e7',
+         results['riscv64']['nstep mcd'] >= 1e7),
+        ('guest speed, client attached and idle (x without -mcd)',
+         'aarch64', a['guest idle'], '>= 0.99', a['guest idle'] >= 0.99),
+        ('guest speed, 64 breakpoints armed (x without -mcd)', 'aarch64',
+         a['guest bps'], '>= 0.95', a['guest bps'] >= 0.95),
+        ('QEMU RSS after 1,000 requests (MiB)', 'aarch64', a['rss first'],
+         '', None),
+        ('QEMU RSS after %d requests (MiB)' % RSS_REQUESTS, 'aarch64',
+         a['rss last'], '<= +4 MiB', a['rss last'] - a['rss first'] <= 4),
+    ]
+    for name, arch, v, tgt, ok in extra:
+        print('| %s | %s | | | %s | | %s | %s |' % (
+            name, arch, '%.4g' % v, tgt,
+            '' if ok is None else 'yes' if ok else 'NO'))
+    draw(chart)
+
+
+def draw(chart):
+    data = os.path.join(OUT, 'bench.dat')
+    svg = os.path.join(OUT, 'bench.svg')
+    with open(data, 'w') as f:
+        for i in range(0, len(chart), 2):
+            name = chart[i][0]
+            f.write('"%s" %.4f %.4f %s\n' % (
+                name, chart[i][2], chart[i + 1][2],
+                chart[i][3] if chart[i][3] else 'NaN'))
+    script = '''
+set terminal svg size 900,480 font "sans,11" background "white"
+set output "%s"
+set title "MCD server against the GDB stub of the same QEMU (make bench)"
+set ylabel "MCD speed / GDB stub speed (log scale)"
+set logscale y
+set yrange [0.05:20]
+set style data histogram
+set style histogram cluster gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -30 scale 0 font "sans,9"
+set grid ytics
+set key top left
+plot "%s" using 2:xtic(1) title "aarch64" lc rgb "#3b6ea8", \\
+     "" using 3 title "riscv64" lc rgb "#d08c2f", \\
+     "" using 4 with points pt 7 ps 1 lc rgb "#b22222" title "target", \\
+     1 with lines lc rgb "black" dt 2 notitle
+''' % (svg, data)
+    try:
+        subprocess.run(['gnuplot'], input=script, text=True, check=True)
+        print('\nchart: %s' % svg)
+    except FileNotFoundError:
+        print('\n(no gnuplot: chart not drawn)')
 
 
 main()

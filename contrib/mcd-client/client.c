@@ -848,6 +848,7 @@ mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,
 
     set_str(args, "system-key", system_key);
     set_str(args, "config-string", config_string);
+    json_object_set_int_member(args, "max-answer-size", MCDC_MAX_LINE);
     r = call_exec(&c, "mcd-open-server", args, 0, &ret);
     if (ret == MCD_RET_ACT_NONE && !mcdc_get_u32(r, "server-uid", &uid, &f)) {
         ret = call_bad_answer(&c, "mcd-open-server", &f);

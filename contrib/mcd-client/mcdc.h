@@ -47,10 +47,12 @@
 #define MCDC_MAX_TIMEOUT_MS (24u * 60 * 60 * 1000)
 
 /*
- * Longest answer line accepted.  QEMU keeps its answers below 64 KiB;
- * the margin is for other servers, the bound is against a runaway peer.
+ * Longest answer line accepted, and asked for at mcd-open-server
+ * (max-answer-size): QEMU answers longer lines only to a client that
+ * asks, and then lets it move larger transaction lists (its payload).
+ * The bound is against a runaway peer.
  */
-#define MCDC_MAX_LINE (1024 * 1024)
+#define MCDC_MAX_LINE (4 * 1024 * 1024)
 
 /* A failure: the MCD error code to report and a readable reason. */
 typedef struct McdcFailure {

@@ -580,6 +580,62 @@ static void test_payload_limits(void)
  * While the guest runs, memory can be read and written; registers are
  * refused with a reason rather than read racily.
  */
+/* A client that takes longer answers gets a larger payload, nobody else. */
+static void test_large_answers(void)
+{
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    uint32_t srv, core, phys, max;
+    g_autofree uint8_t *buf = NULL, *back = NULL;
+    QDict *r;
+
+    r = mcd_ret(t, "{'execute': 'mcd-open-server', 'arguments':"
+                " {'system-key': '', 'config-string': '',"
+                " 'max-answer-size': 1000}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_false(qdict_haskey(r, "server-uid"));
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-open-server', 'arguments':"
+                " {'system-key': '', 'config-string': '',"
+                " 'max-answer-size': 4294967295}}");
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(qdict_get_int(r, "max-answer-size"), ==, 2105344);
+    srv = qdict_get_int(r, "server-uid");
+    qobject_unref(r);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
+                " {'core-uid': %u}}", core);
+    max = qdict_get_int(r, "max-payload");
+    qobject_unref(r);
+    g_assert_cmpuint(max, ==, 512 * 1024);
+
+    /* The worst case both ways: a byte array of 0xff, over 1 MiB a line. */
+    buf = g_malloc(max);
+    back = g_malloc(max);
+    memset(buf, 0xff, max);
+    mcd_write(t, core, phys, a->ram, buf, max);
+    mcd_read(t, core, phys, a->ram, back, max);
+    g_assert(!memcmp(buf, back, max));
+
+    /* A server opened again without asking is back to the default. */
+    r = mcd_ret(t, "{'execute': 'mcd-close-core', 'arguments':"
+                " {'core-uid': %u}}", core);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
+                " {'server-uid': %u}}", srv);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
+                " {'core-uid': %u}}", core);
+    g_assert_cmpuint(qdict_get_int(r, "max-payload"), ==, 12 * 1024);
+    qobject_unref(r);
+    mcd_test_stop(t);
+}
+
 static void test_running_guest(void)
 {
     MCDTest *t = start_tcg("");
@@ -788,6 +844,7 @@ void mcd_access_tests_register(void)
     qtest_add_func("/mcd/access/secure-memory", test_secure_memory);
     qtest_add_func("/mcd/access/data-hex", test_data_hex);
     qtest_add_func("/mcd/access/payload-limits", test_payload_limits);
+    qtest_add_func("/mcd/access/large-answers", test_large_answers);
     qtest_add_func("/mcd/access/running-guest", test_running_guest);
     qtest_add_func("/mcd/access/device-memory", test_device_memory);
     qtest_add_func("/mcd/access/gdb-agrees", test_gdb_agrees);
