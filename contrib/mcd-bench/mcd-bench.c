@@ -16,13 +16,17 @@
  *   gdb|mcd SOCKET step SECONDS            single steps per second
  *   mcd SOCKET nstep N                     instructions per second of
  *                                          one N-instruction step
+ *   mcd SOCKET idle SECONDS                open the server, print "ready"
+ *                                          and stay idle: a second
+ *                                          debugger that costs nothing
  *   mcd SOCKET hold SECONDS [N ADDR [CORES]]
  *                                          attach, arm N breakpoints at
  *                                          ADDR, ADDR + 4, ... on each of
  *                                          CORES cores (1); print "ready"
  *                                          and stay idle
  * SOCKET is a UNIX socket path or HOST:PORT.  The result is printed as
- * one number.
+ * one number.  MCD_BENCH_MAX_ANSWER=N asks the MCD server for answers of
+ * up to N bytes, and so for its larger payload.
  */
 
 #include <errno.h>
@@ -358,10 +362,17 @@ static void mcd_open_core(int index)
 
 static void mcd_open(void)
 {
-    char *ans;
+    const char *max = getenv("MCD_BENCH_MAX_ANSWER");
+    char *ans, *req;
 
-    json_call("{\"execute\":\"mcd-open-server\",\"arguments\":"
-              "{\"system-key\":\"\",\"config-string\":\"\"}}\n");
+    /* Longer answers, so a larger payload, if asked for. */
+    if (asprintf(&req, "{\"execute\":\"mcd-open-server\",\"arguments\":"
+                 "{\"system-key\":\"\",\"config-string\":\"\"%s%s}}\n",
+                 max ? ",\"max-answer-size\":" : "", max ? max : "") < 0) {
+        die("out of memory");
+    }
+    json_call(req);
+    free(req);
     ans = json_call("{\"execute\":\"mcd-qry-systems\",\"arguments\":"
                     "{\"start-index\":0,\"num-systems\":1}}\n");
     mcd_device = json_first_object(ans, "system-con-info");
@@ -611,6 +622,13 @@ int main(int argc, char **argv)
     } else if (!strcmp(proto, "qmp")) {
         read_line();
         json_call("{\"execute\":\"qmp_capabilities\"}\n");
+    } else if (!strcmp(proto, "mcd") && !strcmp(test, "idle")) {
+        json_call("{\"execute\":\"mcd-open-server\",\"arguments\":"
+                  "{\"system-key\":\"\",\"config-string\":\"\"}}\n");
+        printf("ready\n");
+        fflush(stdout);
+        usleep(atof(argv[4]) * 1e6);
+        return 0;
     } else if (!strcmp(proto, "mcd")) {
         mcd_open();
     } else {
