@@ -485,6 +485,16 @@ static void test_data_hex(void)
     mcd_test_stop(t);
 }
 
+static uint32_t max_payload(MCDTest *t, uint32_t core)
+{
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size',"
+                       " 'arguments': {'core-uid': %u}}", core);
+    uint32_t max = qdict_get_int(r, "max-payload");
+
+    qobject_unref(r);
+    return max;
+}
+
 /* Requests over the payload limits are refused; answers fit 64 KiB. */
 static void test_payload_limits(void)
 {
@@ -499,10 +509,7 @@ static void test_payload_limits(void)
     mcd_open_server(t);
     core = mcd_open_core(t, 0);
     phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
-    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
-                " {'core-uid': %u}}", core);
-    max = qdict_get_int(r, "max-payload");
-    qobject_unref(r);
+    max = max_payload(t, core);
 
     /* The worst case answer: max bytes of 0xff, split in 8 lists. */
     ff = g_malloc(max);
@@ -604,10 +611,7 @@ static void test_large_answers(void)
     qobject_unref(r);
     core = mcd_open_core(t, 0);
     phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
-    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
-                " {'core-uid': %u}}", core);
-    max = qdict_get_int(r, "max-payload");
-    qobject_unref(r);
+    max = max_payload(t, core);
     g_assert_cmpuint(max, ==, 512 * 1024);
 
     /* The worst case both ways: a byte array of 0xff, over 1 MiB a line. */
@@ -629,10 +633,7 @@ static void test_large_answers(void)
     qobject_unref(r);
     mcd_open_server(t);
     core = mcd_open_core(t, 0);
-    r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size', 'arguments':"
-                " {'core-uid': %u}}", core);
-    g_assert_cmpuint(qdict_get_int(r, "max-payload"), ==, 12 * 1024);
-    qobject_unref(r);
+    g_assert_cmpuint(max_payload(t, core), ==, 12 * 1024);
     mcd_test_stop(t);
 }
 

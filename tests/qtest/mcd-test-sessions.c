@@ -330,19 +330,26 @@ static void test_cross_trigger(void)
     Amp *amp = amp_start();
     struct {
         Debugger *hit, *other;
-        uint64_t at;
+        uint64_t at, other_loop;
         const char *who;
     } dirs[] = {
-        { &amp->r5f, &amp->a53, R5F_LOOP + 12, "core 4" },
-        { &amp->a53, &amp->r5f, A53_LOOP + 12, "core 0" },
+        { &amp->r5f, &amp->a53, R5F_LOOP + 12, A53_LOOP, "core 4" },
+        { &amp->a53, &amp->r5f, A53_LOOP + 12, R5F_LOOP, "core 0" },
     };
 
     for (int i = 0; i < ARRAY_SIZE(dirs); i++) {
         Debugger *hit = dirs[i].hit, *other = dirs[i].other;
         uint32_t id = global_breakpoint(hit, dirs[i].at);
+        uint32_t before = counter(other, dirs[i].other_loop);
+        gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
         QDict *s;
 
+        /* The other core counts before the breakpoint stops it too. */
         run(other);
+        while (counter(other, dirs[i].other_loop) == before) {
+            g_assert_cmpint(g_get_monotonic_time(), <, end);
+            g_usleep(1000);
+        }
         run(hit);
         s = wait_stopped(hit);
         g_assert_cmpint(qdict_get_int(s, "trig-id"), ==, id);
