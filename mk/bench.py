@@ -374,19 +374,19 @@ def draw(chart):
                 name, chart[i][2], chart[i + 1][2],
                 chart[i][3] if chart[i][3] else 'NaN'))
     script = '''
-set terminal svg size 900,480 font "sans,11" background "white"
+set terminal svg size 900,480 font "sans,11" background "white" noenhanced
 set output "%s"
 set title "MCD server against the GDB stub of the same QEMU (make bench)"
 set ylabel "MCD speed / GDB stub speed (log scale)"
 set logscale y
-set yrange [0.05:20]
+set yrange [0.05:40]
 set style data histogram
 set style histogram cluster gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
 set xtics rotate by -30 scale 0 font "sans,9"
 set grid ytics
-set key top left
+set key top center horizontal
 plot "%s" using 2:xtic(1) title "aarch64" lc rgb "#3b6ea8", \\
      "" using 3 title "riscv64" lc rgb "#d08c2f", \\
      "" using 4 with points pt 7 ps 1 lc rgb "#b22222" title "target", \\
