@@ -11,6 +11,7 @@
  *   e.g. mcd-bench-lib unix:/tmp/mcd.sock 0x44000000 67108864
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static double now(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void check(mcd_return_et ret, const mcd_core_st *core, const char *f)
@@ -78,8 +79,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: mcd-bench-lib CONFIG_STRING ADDR BYTES\n");
         return 1;
     }
-    addr = strtoull(argv[2], NULL, 0);
-    len = strtoul(argv[3], NULL, 0);
+    if (sscanf(argv[2], "%" SCNi64, &addr) != 1 ||
+        sscanf(argv[3], "%" SCNi32, &len) != 1) {
+        fprintf(stderr, "mcd-bench-lib: ADDR and BYTES are numbers\n");
+        return 1;
+    }
     buf = malloc(len);
     back = malloc(len);
     check(mcd_initialize_f(&req, &impl), NULL, "mcd_initialize_f");

@@ -30,6 +30,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -70,7 +71,18 @@ static double now(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A number in C notation (0x... for hex), as strtoull() with base 0. */
+static uint64_t number(const char *s)
+{
+    uint64_t v = 0;
+
+    if (sscanf(s, "%" SCNi64, &v) != 1) {
+        die("not a number: %.40s", s);
+    }
+    return v;
 }
 
 static void connect_to(const char *where)
@@ -177,6 +189,25 @@ static char *json_call(const char *req)
     return json_answer();
 }
 
+static char *json_callf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static char *json_callf(const char *fmt, ...)
+{
+    char *req, *ans;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&req, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        die("out of memory");
+    }
+    ans = json_call(req);
+    free(req);
+    return ans;
+}
+
 static uint64_t json_uint(const char *ans, const char *key)
 {
     char pat[64];
@@ -187,7 +218,7 @@ static uint64_t json_uint(const char *ans, const char *key)
     if (!p) {
         die("no %s in %.300s", key, ans);
     }
-    return strtoull(p + strlen(pat), NULL, 0);
+    return number(p + strlen(pat));
 }
 
 /* Element @n of the array @key, a JSON object, copied; NULL past its end. */
@@ -317,39 +348,25 @@ static char *mcd_device;
 /* Open core @index of the first device, for the requests that follow. */
 static void mcd_open_core(int index)
 {
-    char *ans, *core, *req, *space;
+    char *ans, *core, *space;
 
-    if (asprintf(&req, "{\"execute\":\"mcd-qry-cores\",\"arguments\":"
-                 "{\"connection-info\":%s,\"start-index\":%d,"
-                 "\"num-cores\":1}}\n", mcd_device, index) < 0) {
-        die("out of memory");
-    }
-    ans = json_call(req);
-    free(req);
+    ans = json_callf("{\"execute\":\"mcd-qry-cores\",\"arguments\":"
+                     "{\"connection-info\":%s,\"start-index\":%d,"
+                     "\"num-cores\":1}}\n", mcd_device, index);
     core = json_first_object(ans, "core-con-info");
-    if (asprintf(&req, "{\"execute\":\"mcd-open-core\",\"arguments\":"
-                 "{\"core-con-info\":%s}}\n", core) < 0) {
-        die("out of memory");
-    }
-    mcd_uid = json_uint(json_call(req), "core-uid");
-    free(req);
+    mcd_uid = json_uint(json_callf("{\"execute\":\"mcd-open-core\","
+                                   "\"arguments\":{\"core-con-info\":%s}}\n",
+                                   core), "core-uid");
     free(core);
-    if (asprintf(&req, "{\"execute\":\"mcd-qry-max-payload-size\","
-                 "\"arguments\":{\"core-uid\":%llu}}\n",
-                 (unsigned long long)mcd_uid) < 0) {
-        die("out of memory");
-    }
-    mcd_payload = json_uint(json_call(req), "max-payload");
-    free(req);
+    mcd_payload = json_uint(json_callf("{\"execute\":"
+                                       "\"mcd-qry-max-payload-size\","
+                                       "\"arguments\":{\"core-uid\":%" PRIu64
+                                       "}}\n", mcd_uid), "max-payload");
 
     /* Breakpoints go to the logical memory space. */
-    if (asprintf(&req, "{\"execute\":\"mcd-qry-mem-spaces\",\"arguments\":"
-                 "{\"core-uid\":%llu,\"start-index\":0,"
-                 "\"num-mem-spaces\":32}}\n",
-                 (unsigned long long)mcd_uid) < 0) {
-        die("out of memory");
-    }
-    ans = json_call(req);
+    ans = json_callf("{\"execute\":\"mcd-qry-mem-spaces\",\"arguments\":"
+                     "{\"core-uid\":%" PRIu64 ",\"start-index\":0,"
+                     "\"num-mem-spaces\":32}}\n", mcd_uid);
     mcd_logical = 0;
     for (int i = 0; (space = json_nth_object(ans, "mem-spaces", i)); i++) {
         if (json_uint(space, "mem-type") & 0x20 && !mcd_logical) {
@@ -357,22 +374,17 @@ static void mcd_open_core(int index)
         }
         free(space);
     }
-    free(req);
 }
 
 static void mcd_open(void)
 {
     const char *max = getenv("MCD_BENCH_MAX_ANSWER");
-    char *ans, *req;
+    char *ans;
 
     /* Longer answers, so a larger payload, if asked for. */
-    if (asprintf(&req, "{\"execute\":\"mcd-open-server\",\"arguments\":"
-                 "{\"system-key\":\"\",\"config-string\":\"\"%s%s}}\n",
-                 max ? ",\"max-answer-size\":" : "", max ? max : "") < 0) {
-        die("out of memory");
-    }
-    json_call(req);
-    free(req);
+    json_callf("{\"execute\":\"mcd-open-server\",\"arguments\":"
+               "{\"system-key\":\"\",\"config-string\":\"\"%s%s}}\n",
+               max ? ",\"max-answer-size\":" : "", max ? max : "");
     ans = json_call("{\"execute\":\"mcd-qry-systems\",\"arguments\":"
                     "{\"start-index\":0,\"num-systems\":1}}\n");
     mcd_device = json_first_object(ans, "system-con-info");
@@ -639,7 +651,7 @@ int main(int argc, char **argv)
     } else if ((!strcmp(test, "read") || !strcmp(test, "write")) &&
                argc >= 6) {
         r = test_mem(proto, !strcmp(test, "write"),
-                     strtoull(argv[4], NULL, 0), strtoull(argv[5], NULL, 0),
+                     number(argv[4]), number(argv[5]),
                      argc > 6 && !strcmp(argv[6], "hex"));
     } else if (!strcmp(test, "step")) {
         r = test_step(proto, atof(argv[4]));
@@ -650,7 +662,7 @@ int main(int argc, char **argv)
             if (i) {
                 mcd_open_core(i);
             }
-            mcd_breakpoints(atoi(argv[5]), strtoull(argv[6], NULL, 0));
+            mcd_breakpoints(atoi(argv[5]), number(argv[6]));
         }
         printf("ready\n");
         fflush(stdout);
