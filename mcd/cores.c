@@ -269,6 +269,7 @@ mcd_return_et mcd_qry_input_handle_f(const mcd_core_st *core,
 void mcd_core_release(McdCore *core)
 {
     mcd_triggers_release(core);
+    mcd_trace_release(core);
     mcd_runctl_release(core);
     mcd_memory_release(core);
     mcd_registers_release(core);

@@ -68,6 +68,22 @@
 #define MCD_MAX_PAYLOAD_LARGE (512 * 1024)
 #define MCD_MAX_ANSWER_LARGE (4 * MCD_MAX_PAYLOAD_LARGE + MCD_ANSWER_OVERHEAD)
 
+/*
+ * The core trace (trace.c): every core has one, of at most
+ * MCD_TRACE_MAX_FRAMES frames of 32 bytes, MCD_TRACE_DEFAULT_FRAMES
+ * unless the client sets a size.  Option bit MCD_TRACE_OPT_DATA records
+ * loads and stores too.  A translation block has at most
+ * MCD_TRACE_MAX_TB_INSNS (TCG_MAX_INSNS) instructions.
+ */
+#define MCD_TRACE_ID 1
+#define MCD_TRACE_DEFAULT_FRAMES (64 * 1024)
+#define MCD_TRACE_MAX_FRAMES (4u * 1024 * 1024)
+#define MCD_TRACE_OPT_DATA 0x1
+#define MCD_TRACE_MAX_TB_INSNS 512
+#define MCD_TRACE_TRIG_ACTIONS (MCD_TRIG_ACTION_TRACE_START | \
+                                MCD_TRIG_ACTION_TRACE_STOP | \
+                                MCD_TRIG_ACTION_TRACE_TRIGGER)
+
 /* Custom memory space type bit: the space is TrustZone secure. */
 #define MCD_MEM_SPACE_IS_SECURE MCD_MEM_SPACE_CUSTOM_LO
 
@@ -111,6 +127,7 @@ typedef struct McdTrig {
     uint32_t action;
     uint64_t addr, len;         /* logical address range */
     bool captured;              /* hit since it was created */
+    bool trace;                 /* a trace action: no breakpoint, trace.c */
     GPtrArray *bps;             /* CPUBreakpoint *, for IP triggers */
     CPUWatchpoint *wp;          /* for data triggers */
 } McdTrig;
@@ -123,6 +140,7 @@ typedef struct McdStop {
 } McdStop;
 
 typedef struct McdCore McdCore;
+typedef struct McdTraceCpu McdTraceCpu;
 
 /*
  * One debugger's connection: its server handle, its error and, through
@@ -190,6 +208,8 @@ struct McdCore {
     bool in_step;               /* one of the cores of mcd_step_start() */
     McdStop stop;
     bool stopped_event;         /* stopped since the last mcd_qry_state_f */
+
+    McdTraceCpu *trace;         /* for QEMU's lifetime, see trace.c */
 };
 
 /* Tells the client that the step it asked for has ended with @ret. */
@@ -304,6 +324,15 @@ void mcd_memory_release(McdCore *core);
 
 void mcd_triggers_init(McdCore *core);
 void mcd_triggers_release(McdCore *core);
+/*
+ * Trace (trace.c): set up once; a core stopped (in its vCPU thread, or
+ * with every vCPU paused); its trace triggers changed; it was closed.
+ */
+void mcd_trace_setup(void);
+void mcd_trace_core_stopped(McdCore *core);
+void mcd_trace_triggers_changed(void);
+void mcd_trace_release(McdCore *core);
+
 /* Once, when the MCD monitor starts: install the guest debug hook. */
 void mcd_runctl_init(void);
 void mcd_runctl_release(McdCore *core);

@@ -78,6 +78,7 @@ bool mcd_core_running(McdCore *c)
 /* In the core's thread: stop it alone, and tell the main loop. */
 static void mcd_park(McdCore *c)
 {
+    mcd_trace_core_stopped(c);
     c->cpu->stop = true;
     qemu_bh_schedule(mcd_server.bh);
 }
@@ -239,8 +240,11 @@ static void mcd_vm_state_change(void *opaque, bool running, RunState state)
             if (!mcd_server.resuming) {
                 c->stop.valid = false;
             }
-        } else if (!c->stop.valid) {
-            mcd_set_stop(c, 0, "%s", mcd_runstate_reason(state));
+        } else {
+            mcd_trace_core_stopped(c);
+            if (!c->stop.valid) {
+                mcd_set_stop(c, 0, "%s", mcd_runstate_reason(state));
+            }
         }
     }
 }
@@ -260,6 +264,7 @@ static void mcd_freeze_if_idle(void)
 
 static void mcd_park_self(CPUState *cpu, run_on_cpu_data data)
 {
+    mcd_trace_core_stopped(mcd_core_of(cpu));
     cpu_pause(cpu);
 }
 

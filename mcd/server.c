@@ -257,6 +257,7 @@ void mcd_server_setup(void)
         mcd_server.cores[n++].cpu = cpu;
     }
     mcd_cores_init();
+    mcd_trace_setup();
 }
 
 mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,

@@ -13,6 +13,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "qemu/cutils.h"
 #include "qapi/error.h"
 #include "qapi/util.h"
@@ -1607,24 +1608,85 @@ MCDSetTraceStateResult *qmp_mcd_set_trace_state(uint32_t core_uid,
     return res;
 }
 
+/*
+ * The most room a core trace frame takes in an answer: as a JSON object
+ * with every member at its longest, or packed (40 bytes in base64).
+ */
+#define STUB_TRACE_JSON_FRAME 320
+#define STUB_TRACE_PACKED_FRAME 56
+
+static char *trace_frames_packed(const mcd_trace_data_core_st *f, uint32_t n)
+{
+    g_autofree uint8_t *buf = g_malloc0_n(n, 40);
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *p = buf + (size_t)i * 40;
+
+        stq_le_p(p, f[i].timestamp);
+        stq_le_p(p + 8, f[i].addr.address);
+        stq_le_p(p + 16, f[i].data);
+        stl_le_p(p + 24, f[i].marker);
+        stl_le_p(p + 28, f[i].cycle);
+        stl_le_p(p + 32, f[i].addr.mem_space_id);
+        p[36] = f[i].data_width;
+        p[37] = f[i].data_mask;
+        stw_le_p(p + 38, f[i].source);
+    }
+    return g_base64_encode(buf, (size_t)n * 40);
+}
+
 MCDReadTraceResult *qmp_mcd_read_trace(uint32_t core_uid, uint32_t trace_id,
                                        uint64_t start_index,
                                        uint32_t num_frames,
                                        uint32_t trace_data_size,
+                                       bool has_packed, bool packed,
                                        Error **errp)
 {
     MCDReadTraceResult *res = g_new0(MCDReadTraceResult, 1);
+    g_autofree mcd_trace_data_core_st *f = NULL;
     const mcd_core_st *core;
+    MCDTraceDataCoreList **tail;
+    uint32_t room;
 
     if (!stub_core(core_uid, &core, &res->return_status)) {
         return res;
     }
-    /*
-     * QEMU has no trace sources (mcd_qry_traces_f() lists none), so no
-     * trace ID is valid and there are never frames to carry back.
-     */
-    num_frames = 0;
+    /* QEMU's only trace is a core trace: no other frames to carry. */
+    room = (mcd_session_max_answer(mcd_session) - MCD_ANSWER_OVERHEAD) /
+           (packed ? STUB_TRACE_PACKED_FRAME : STUB_TRACE_JSON_FRAME);
+    num_frames = MIN(num_frames, room);
+    if (num_frames && trace_data_size == sizeof(*f)) {
+        f = g_new0(mcd_trace_data_core_st, num_frames);
+    }
     res->return_status = mcd_read_trace_f(core, trace_id, start_index,
-                                          &num_frames, trace_data_size, NULL);
+                                          &num_frames, trace_data_size, f);
+    if (res->return_status) {
+        return res;
+    }
+    res->has_num_frames = true;
+    res->num_frames = num_frames;
+    if (packed) {
+        res->trace_data_packed = trace_frames_packed(f, num_frames);
+        return res;
+    }
+    res->trace_data = g_new0(MCDTraceData, 1);
+    res->trace_data->has_trace_data_core = true;
+    tail = &res->trace_data->trace_data_core;
+    for (uint32_t i = 0; i < num_frames; i++) {
+        MCDTraceDataCore *q = g_new(MCDTraceDataCore, 1);
+
+        *q = (MCDTraceDataCore) {
+            .timestamp = f[i].timestamp,
+            .marker = f[i].marker,
+            .cycle = f[i].cycle,
+            .addr = addr_to_qapi(&f[i].addr),
+            .data = f[i].data,
+            .data_width = f[i].data_width,
+            .data_mask = f[i].data_mask,
+            .source = f[i].source,
+            .aux_info = f[i].aux_info,
+        };
+        QAPI_LIST_APPEND(tail, q);
+    }
     return res;
 }

@@ -8,6 +8,8 @@
  * CPU only, with BP_MCD, so that they stop that core and stay apart from
  * the gdbstub's.  Triggers are armed when they are created, stay armed
  * across run, stop, step and reset, and go away with their core.
+ * Triggers whose actions start, stop or trigger the trace set no
+ * breakpoint: the trace's instrumentation watches for them (trace.c).
  *
  * A running vCPU walks its breakpoint and watchpoint lists without a
  * lock, so they are changed in the vCPU's own thread (run_on_cpu()),
@@ -81,7 +83,7 @@ static void mcd_trig_arm_on_cpu(CPUState *cpu, run_on_cpu_data data)
 
 static void mcd_trig_arm(McdCore *c, McdTrig *t)
 {
-    if (!t->bps && !t->wp) {
+    if (!t->trace && !t->bps && !t->wp) {
         run_on_cpu(c->cpu, mcd_trig_arm_on_cpu, RUN_ON_CPU_HOST_PTR(t));
     }
 }
@@ -95,6 +97,9 @@ static void mcd_trig_remove(McdCore *c, guint index)
         run_on_cpu(c->cpu, mcd_trig_disarm_on_cpu, RUN_ON_CPU_HOST_PTR(t));
     }
     g_ptr_array_remove_index(c->trigs, index);
+    if (t->trace) {
+        mcd_trace_triggers_changed();
+    }
     g_free(t);
 }
 
@@ -181,7 +186,8 @@ mcd_return_et mcd_qry_trig_info_f(const mcd_core_st *core,
                 MCD_TRIG_TYPE_RW,
         /* QEMU's breakpoints serve both as hardware and software ones. */
         .option = MCD_TRIG_OPT_IMPL_HARDWARE | MCD_TRIG_OPT_IMPL_SOFTWARE,
-        .action = MCD_TRIG_ACTION_DBG_DEBUG | MCD_TRIG_ACTION_DBG_GLOBAL,
+        .action = MCD_TRIG_ACTION_DBG_DEBUG | MCD_TRIG_ACTION_DBG_GLOBAL |
+                  MCD_TRACE_TRIG_ACTIONS,
         .trig_number = MCD_MAX_TRIGS,
         .sw_breakpoints = true,
     };
@@ -240,9 +246,11 @@ static mcd_return_et mcd_trig_parse(McdCore *c, const McdTrigData *d,
     }
     if (s->action != MCD_TRIG_ACTION_DEFAULT &&
         s->action != MCD_TRIG_ACTION_DBG_DEBUG &&
-        s->action != MCD_TRIG_ACTION_DBG_GLOBAL) {
+        s->action != MCD_TRIG_ACTION_DBG_GLOBAL &&
+        (!s->action || (s->action & ~MCD_TRACE_TRIG_ACTIONS))) {
         return mcd_fail(c, MCD_ERR_TRIG_CREATE, "trigger action 0x%" PRIx32
-                        " is not supported: triggers stop cores",
+                        " is not supported: triggers stop the core, stop "
+                        "all cores, or start, stop or trigger the trace",
                         (uint32_t)s->action);
     }
     if (s->state_mask) {
@@ -259,6 +267,7 @@ static mcd_return_et mcd_trig_parse(McdCore *c, const McdTrigData *d,
     }
     t->type = s->type;
     t->action = s->action;
+    t->trace = s->action & MCD_TRACE_TRIG_ACTIONS;
     t->addr = s->addr_start.address;
     t->len = MAX(s->addr_range, 1);
     if (t->addr + t->len - 1 < t->addr ||
@@ -266,7 +275,7 @@ static mcd_return_et mcd_trig_parse(McdCore *c, const McdTrigData *d,
         return mcd_fail(c, MCD_ERR_TRIG_CREATE, "the range 0x%" PRIx64 "+0x%"
                         PRIx64 " leaves the address space", t->addr, t->len);
     }
-    if (t->type == MCD_TRIG_TYPE_IP &&
+    if (t->type == MCD_TRIG_TYPE_IP && !t->trace &&
         t->len > MCD_MAX_BP_PER_TRIG * mcd_insn_align()) {
         return mcd_fail(c, MCD_ERR_TRIG_CREATE, "instruction ranges are "
                         "limited to %u bytes",
@@ -302,7 +311,12 @@ mcd_return_et mcd_create_trig_f(const mcd_core_st *core, void *trig,
     t->id = c->next_trig_id++;
     *trig_id = t->id;
     g_ptr_array_add(c->trigs, t);
-    mcd_trig_arm(c, g_steal_pointer(&t));
+    if (t->trace) {
+        g_steal_pointer(&t);
+        mcd_trace_triggers_changed();
+    } else {
+        mcd_trig_arm(c, g_steal_pointer(&t));
+    }
     return mcd_ok(c);
 }
 
@@ -351,10 +365,11 @@ mcd_return_et mcd_qry_trig_state_f(const mcd_core_st *core, uint32_t trig_id,
     if (!trig_state) {
         return mcd_fail(c, MCD_ERR_PARAM, "no result buffer given");
     }
+    /* Trace triggers act in the vCPU, which keeps no record of a hit. */
     *trig_state = (mcd_trig_state_st) {
-        .active = t->bps || t->wp,
+        .active = t->trace || t->bps || t->wp,
         .captured = t->captured,
-        .captured_valid = true,
+        .captured_valid = !t->trace,
     };
     return mcd_ok(c);
 }

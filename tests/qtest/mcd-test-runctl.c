@@ -24,17 +24,6 @@
 #include "mcd-util.h"
 #include "mcd-test.h"
 
-typedef struct RunArch {
-    const char *arch;
-    const char *pc;             /* name of the program counter */
-    uint64_t base;              /* where the program goes */
-    uint64_t data;              /* where its counter is */
-    const uint8_t *code;
-    size_t code_len;
-    int prologue;               /* instructions before the loop */
-    uint64_t loop[4];           /* offsets of the loop's instructions */
-    uint64_t reset_pc;          /* where a reset leaves the core */
-} RunArch;
 
 const uint8_t mcd_loop_aarch64[MCD_LOOP_LEN] = {
     0x01, 0x02, 0x00, 0x10,     /* adr x1, data */
@@ -81,7 +70,7 @@ static const RunArch run_arches[] = {
       sizeof(code_i386), 1, { 3, 6, 8, 11 }, 0xfff0 },
 };
 
-static const RunArch *run_arch(void)
+const RunArch *mcd_run_arch(void)
 {
     for (size_t i = 0; i < ARRAY_SIZE(run_arches); i++) {
         if (!strcmp(run_arches[i].arch, qtest_get_arch())) {
@@ -92,7 +81,7 @@ static const RunArch *run_arch(void)
 }
 
 /* Where the program is after @steps instructions, and its counter. */
-static uint64_t expected_pc(const RunArch *a, uint64_t steps)
+uint64_t mcd_run_expected_pc(const RunArch *a, uint64_t steps)
 {
     /* The prologue's instructions are 4 bytes each. */
     if (steps < a->prologue) {
@@ -101,26 +90,19 @@ static uint64_t expected_pc(const RunArch *a, uint64_t steps)
     return a->base + a->loop[(steps - a->prologue) % 4];
 }
 
-static uint32_t expected_counter(const RunArch *a, uint64_t steps)
+uint32_t mcd_run_expected_counter(const RunArch *a, uint64_t steps)
 {
     uint64_t m = steps < a->prologue ? 0 : steps - a->prologue;
 
     return m / 4 + (m % 4 >= 3);
 }
 
-typedef struct RunTest {
-    MCDTest *t;
-    const RunArch *a;
-    uint32_t cores[4];
-    int ncores;
-    uint32_t phys, logical;
-} RunTest;
 
-static RunTest *run_start(int smp, const char *extra)
+RunTest *mcd_run_start(int smp, const char *extra)
 {
     RunTest *rt = g_new0(RunTest, 1);
 
-    rt->a = run_arch();
+    rt->a = mcd_run_arch();
     rt->t = mcd_test_start("%s -m 128M -accel tcg -S -smp %d %s",
                            mcd_test_machine(), smp, extra);
     rt->ncores = smp;
@@ -135,14 +117,14 @@ static RunTest *run_start(int smp, const char *extra)
     return rt;
 }
 
-static void run_stop(RunTest *rt)
+void mcd_run_stop(RunTest *rt)
 {
     mcd_test_stop(rt->t);
     g_free(rt);
 }
 
 /* Put the program in place, zero its counter, point @core at its start. */
-static void load_program(RunTest *rt, int core)
+void mcd_run_load(RunTest *rt, int core)
 {
     uint8_t zero[4] = { 0 };
 
@@ -156,7 +138,7 @@ static void load_program(RunTest *rt, int core)
     mcd_write_reg(rt->t, rt->cores[core], rt->a->pc, rt->a->base);
 }
 
-static uint32_t counter(RunTest *rt)
+uint32_t mcd_run_counter(RunTest *rt)
 {
     uint8_t b[4];
 
@@ -164,7 +146,7 @@ static uint32_t counter(RunTest *rt)
     return ldl_le_p(b);
 }
 
-static uint64_t pc(RunTest *rt, int core)
+uint64_t mcd_run_pc(RunTest *rt, int core)
 {
     return mcd_read_reg(rt->t, rt->cores[core], rt->a->pc);
 }
@@ -191,7 +173,7 @@ static uint32_t state_of(RunTest *rt, int core)
 }
 
 /* Wait for @core to stop; return its state (caller unrefs). */
-static QDict *wait_stopped(RunTest *rt, int core)
+QDict *mcd_run_wait_stopped(RunTest *rt, int core)
 {
     for (int i = 0; i < 20000; i++) {
         QDict *s = state(rt, core);
@@ -218,7 +200,7 @@ static uint32_t simple_call(RunTest *rt, const char *cmd, int core,
     return st;
 }
 
-static void run_core(RunTest *rt, int core, bool global)
+void mcd_run_core(RunTest *rt, int core, bool global)
 {
     g_assert_cmpuint(simple_call(rt, "mcd-run", core,
                                  global ? "'global': true" :
@@ -226,7 +208,7 @@ static void run_core(RunTest *rt, int core, bool global)
                      ==, MCD_RET_ACT_NONE);
 }
 
-static void stop_core(RunTest *rt, int core, bool global)
+void mcd_run_stop_core(RunTest *rt, int core, bool global)
 {
     g_assert_cmpuint(simple_call(rt, "mcd-stop", core,
                                  global ? "'global': true" :
@@ -234,7 +216,7 @@ static void stop_core(RunTest *rt, int core, bool global)
                      ==, MCD_RET_ACT_NONE);
 }
 
-static uint32_t step_core(RunTest *rt, int core, uint32_t n)
+uint32_t mcd_run_step(RunTest *rt, int core, uint32_t n)
 {
     g_autofree char *args = g_strdup_printf(
         "'global': false, 'step-type': %d, 'n-steps': %u",
@@ -243,22 +225,29 @@ static uint32_t step_core(RunTest *rt, int core, uint32_t n)
     return simple_call(rt, "mcd-step", core, args);
 }
 
-/* Create a simple trigger; return its ID, 0 if refused. */
-static uint32_t create_trig(RunTest *rt, int core, uint32_t type,
-                            uint32_t space, uint64_t addr, uint64_t range)
+uint32_t mcd_run_trig(RunTest *rt, int core, uint32_t type, uint32_t action,
+                      uint32_t space, uint64_t addr, uint64_t range)
 {
     QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-create-trig', 'arguments':"
                        " {'core-uid': %u, 'trig': {'trig-simple-core':"
-                       " {'type': %u, 'option': 0, 'action': 0,"
+                       " {'type': %u, 'option': 0, 'action': %u,"
                        " 'action-param': 0, 'modified': false,"
                        " 'state-mask': 0, 'addr-start': {'address': %"
                        PRIu64 ", 'mem-space-id': %u, 'addr-space-id': 0,"
                        " 'addr-space-type': 0}, 'addr-range': %" PRIu64
-                       "}}}}", rt->cores[core], type, addr, space, range);
+                       "}}}}", rt->cores[core], type, action, addr, space,
+                       range);
     uint32_t id = mcd_status(r) ? 0 : qdict_get_int(r, "trig-id");
 
     qobject_unref(r);
     return id;
+}
+
+/* Create a simple trigger that stops the core; its ID, 0 if refused. */
+static uint32_t create_trig(RunTest *rt, int core, uint32_t type,
+                            uint32_t space, uint64_t addr, uint64_t range)
+{
+    return mcd_run_trig(rt, core, type, 0, space, addr, range);
 }
 
 static bool trig_captured(RunTest *rt, int core, uint32_t id)
@@ -286,24 +275,24 @@ static void remove_trig(RunTest *rt, int core, uint32_t id)
 static void assert_stop(RunTest *rt, int core, uint32_t trig_id,
                         const char *why, uint64_t at)
 {
-    QDict *s = wait_stopped(rt, core);
+    QDict *s = mcd_run_wait_stopped(rt, core);
 
     g_assert_cmpint(qdict_get_int(s, "trig-id"), ==, trig_id);
     g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"), why));
     qobject_unref(s);
-    g_assert_cmphex(pc(rt, core), ==, at);
+    g_assert_cmphex(mcd_run_pc(rt, core), ==, at);
 }
 
 static void test_breakpoint(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
     uint64_t store = a->base + a->loop[2];
     g_autofree char *at = g_strdup_printf("breakpoint at 0x%" PRIx64, store);
     uint32_t id, c;
     QDict *r;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     id = create_trig(rt, 0, MCD_TRIG_TYPE_IP, rt->logical, store, 0);
     g_assert_cmpuint(id, !=, 0);
     g_assert_false(trig_captured(rt, 0, id));
@@ -323,32 +312,32 @@ static void test_breakpoint(void)
     }
     qobject_unref(r);
 
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     assert_stop(rt, 0, id, at, store);
     g_assert_true(trig_captured(rt, 0, id));
-    c = counter(rt);
+    c = mcd_run_counter(rt);
     g_assert_cmpuint(c, ==, 0);
 
     /* Going on steps over the breakpoint and stops there next time. */
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     assert_stop(rt, 0, id, at, store);
-    g_assert_cmpuint(counter(rt), ==, c + 1);
+    g_assert_cmpuint(mcd_run_counter(rt), ==, c + 1);
 
     /* Without it the core runs until stopped. */
     remove_trig(rt, 0, id);
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     g_usleep(20000);
     g_assert_cmpuint(state_of(rt, 0), !=, MCD_CORE_STATE_DEBUG);
-    stop_core(rt, 0, false);
-    r = wait_stopped(rt, 0);
+    mcd_run_stop_core(rt, 0, false);
+    r = mcd_run_wait_stopped(rt, 0);
     g_assert_cmpstr(qdict_get_str(r, "stop-str"), ==,
                     "stopped by the debugger");
     g_assert_cmpint(qdict_get_int(r, "trig-id"), ==, 0);
     g_assert_cmpint(qdict_get_int(r, "event") & MCD_CORE_EVENT_STOPPED, !=,
                     0);
     qobject_unref(r);
-    g_assert_cmpuint(counter(rt), >, c + 1);
-    run_stop(rt);
+    g_assert_cmpuint(mcd_run_counter(rt), >, c + 1);
+    mcd_run_stop(rt);
 }
 
 static void test_watchpoints(void)
@@ -362,7 +351,7 @@ static void test_watchpoints(void)
         { MCD_TRIG_TYPE_WRITE, 3, "write watchpoint" },
         { MCD_TRIG_TYPE_RW, 1, "read/write watchpoint" },
     };
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
 
     for (int i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -370,55 +359,55 @@ static void test_watchpoints(void)
         uint32_t id;
         QDict *s;
 
-        load_program(rt, 0);
+        mcd_run_load(rt, 0);
         id = create_trig(rt, 0, cases[i].type, rt->logical, a->data, 4);
         g_assert_cmpuint(id, !=, 0);
-        run_core(rt, 0, false);
-        s = wait_stopped(rt, 0);
+        mcd_run_core(rt, 0, false);
+        s = mcd_run_wait_stopped(rt, 0);
         g_assert_cmpint(qdict_get_int(s, "trig-id"), ==, id);
         g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"),
                                 cases[i].why));
         g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"), data));
         qobject_unref(s);
         /* Stopped right after the accessing instruction. */
-        g_assert_cmphex(pc(rt, 0), ==, a->base + a->loop[cases[i].after]);
+        g_assert_cmphex(mcd_run_pc(rt, 0), ==, a->base + a->loop[cases[i].after]);
         g_assert_true(trig_captured(rt, 0, id));
         remove_trig(rt, 0, id);
     }
 
     /* A write watchpoint is not hit by reads: first stop is the store. */
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     mcd_write_reg(rt->t, rt->cores[0], a->pc, a->base);
     {
         uint32_t id = create_trig(rt, 0, MCD_TRIG_TYPE_WRITE, rt->logical,
                                   a->data, 4);
 
-        run_core(rt, 0, false);
+        mcd_run_core(rt, 0, false);
         assert_stop(rt, 0, id, "hit by a write", a->base + a->loop[3]);
-        g_assert_cmpuint(counter(rt), ==, 1);
+        g_assert_cmpuint(mcd_run_counter(rt), ==, 1);
         /* And it stays armed: next time round, the counter is 2. */
-        run_core(rt, 0, false);
+        mcd_run_core(rt, 0, false);
         assert_stop(rt, 0, id, "write watchpoint", a->base + a->loop[3]);
-        g_assert_cmpuint(counter(rt), ==, 2);
+        g_assert_cmpuint(mcd_run_counter(rt), ==, 2);
     }
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 static void test_step(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
     uint64_t done = 0;
     static const uint32_t steps[] = { 1, 1, 5, 1000 };
     QDict *s, *e;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     for (int i = 0; i < ARRAY_SIZE(steps); i++) {
-        g_assert_cmpuint(step_core(rt, 0, steps[i]), ==, MCD_RET_ACT_NONE);
+        g_assert_cmpuint(mcd_run_step(rt, 0, steps[i]), ==, MCD_RET_ACT_NONE);
         done += steps[i];
         /* mcd-step returns when the steps are done. */
-        g_assert_cmphex(pc(rt, 0), ==, expected_pc(a, done));
-        g_assert_cmpuint(counter(rt), ==, expected_counter(a, done));
+        g_assert_cmphex(mcd_run_pc(rt, 0), ==, mcd_run_expected_pc(a, done));
+        g_assert_cmpuint(mcd_run_counter(rt), ==, mcd_run_expected_counter(a, done));
         s = state(rt, 0);
         g_assert_cmpint(qdict_get_int(s, "state"), ==, MCD_CORE_STATE_DEBUG);
         g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"),
@@ -428,35 +417,35 @@ static void test_step(void)
 
     /* Stepping onto a breakpoint stops there and says so. */
     {
-        uint64_t next = expected_pc(a, done + 2);
+        uint64_t next = mcd_run_expected_pc(a, done + 2);
         uint32_t id = create_trig(rt, 0, MCD_TRIG_TYPE_IP, rt->logical,
                                   next, 0);
 
-        g_assert_cmpuint(step_core(rt, 0, 10), ==, MCD_RET_ACT_NONE);
+        g_assert_cmpuint(mcd_run_step(rt, 0, 10), ==, MCD_RET_ACT_NONE);
         assert_stop(rt, 0, id, "breakpoint", next);
         remove_trig(rt, 0, id);
     }
 
     /* A running core is not stepped. */
-    run_core(rt, 0, false);
-    g_assert_cmpuint(step_core(rt, 0, 1), ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_run_core(rt, 0, false);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 1), ==, MCD_RET_ACT_HANDLE_ERROR);
     e = mcd_error_info(rt->t, rt->cores[0]);
     g_assert_nonnull(strstr(qdict_get_str(e, "error-str"), "running"));
     qobject_unref(e);
 
     /* Nor are cycles: QEMU has none. */
-    stop_core(rt, 0, false);
+    mcd_run_stop_core(rt, 0, false);
     s = mcd_ret(rt->t, "{'execute': 'mcd-step', 'arguments': {'core-uid':"
                 " %u, 'global': false, 'step-type': %d, 'n-steps': 1}}",
                 rt->cores[0], MCD_CORE_STEP_TYPE_CYCLES);
     g_assert_cmpuint(mcd_status(s), ==, MCD_RET_ACT_HANDLE_ERROR);
     qobject_unref(s);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 static void test_reset(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
     uint64_t store = a->base + a->loop[2];
     uint32_t id;
@@ -475,11 +464,11 @@ static void test_reset(void)
         qobject_unref(r);
     }
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     id = create_trig(rt, 0, MCD_TRIG_TYPE_IP, rt->logical, store, 0);
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     assert_stop(rt, 0, id, "breakpoint", store);
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     g_usleep(10000);
 
     /* Reset and halt: at the reset vector, in debug state. */
@@ -491,12 +480,12 @@ static void test_reset(void)
     g_assert_nonnull(strstr(qdict_get_str(r, "stop-str"), "reset"));
     qobject_unref(r);
     if (strcmp(a->arch, "aarch64") && strcmp(a->arch, "arm")) {
-        g_assert_cmphex(pc(rt, 0), ==, a->reset_pc);
+        g_assert_cmphex(mcd_run_pc(rt, 0), ==, a->reset_pc);
     }
 
     /* The trigger is still armed. */
-    load_program(rt, 0);
-    run_core(rt, 0, false);
+    mcd_run_load(rt, 0);
+    mcd_run_core(rt, 0, false);
     assert_stop(rt, 0, id, "breakpoint", store);
 
     /* A core reset of just this core. */
@@ -508,7 +497,7 @@ static void test_reset(void)
                                  " 'rst-and-halt': true"), ==,
                      MCD_RET_ACT_HANDLE_ERROR);
     mcd_assert_error(rt->t, rt->cores[0], MCD_ERR_PARAM);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 /*
@@ -523,67 +512,67 @@ static bool is_stopped(RunTest *rt, int core)
 
 static void test_smp(void)
 {
-    RunTest *rt = run_start(4, "");
+    RunTest *rt = mcd_run_start(4, "");
     uint64_t at;
 
     for (int i = 0; i < 4; i++) {
-        load_program(rt, i);
+        mcd_run_load(rt, i);
     }
-    run_core(rt, 0, true);
+    mcd_run_core(rt, 0, true);
     g_assert_cmpuint(state_of(rt, 0), ==, MCD_CORE_STATE_RUNNING);
     for (int i = 0; i < 4; i++) {
         g_assert_false(is_stopped(rt, i));
     }
 
     /* One core stops, the others go on. */
-    stop_core(rt, 2, false);
+    mcd_run_stop_core(rt, 2, false);
     g_assert_true(is_stopped(rt, 2));
-    stop_core(rt, 0, false);
+    mcd_run_stop_core(rt, 0, false);
     g_assert_true(is_stopped(rt, 0));
     g_assert_false(is_stopped(rt, 1));
     g_assert_false(is_stopped(rt, 3));
 
     /* A stopped core can be stepped while others run. */
-    at = pc(rt, 0);
-    g_assert_cmpuint(step_core(rt, 0, 1), ==, MCD_RET_ACT_NONE);
-    g_assert_cmphex(pc(rt, 0), !=, at);
+    at = mcd_run_pc(rt, 0);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 1), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(mcd_run_pc(rt, 0), !=, at);
     g_assert_false(is_stopped(rt, 1));
     g_assert_true(is_stopped(rt, 2));
 
     /* A global stop stops them all, in one request. */
-    run_core(rt, 0, false);
-    stop_core(rt, 1, true);
+    mcd_run_core(rt, 0, false);
+    mcd_run_stop_core(rt, 1, true);
     for (int i = 0; i < 4; i++) {
         g_assert_true(is_stopped(rt, i));
     }
 
     /* One core runs alone; another is stepped meanwhile. */
-    run_core(rt, 1, false);
+    mcd_run_core(rt, 1, false);
     g_assert_false(is_stopped(rt, 1));
-    at = pc(rt, 0);
-    g_assert_cmpuint(step_core(rt, 0, 2), ==, MCD_RET_ACT_NONE);
-    g_assert_cmphex(pc(rt, 0), !=, at);
+    at = mcd_run_pc(rt, 0);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 2), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(mcd_run_pc(rt, 0), !=, at);
     g_assert_true(is_stopped(rt, 0));
     g_assert_true(is_stopped(rt, 3));
     g_assert_false(is_stopped(rt, 1));
-    stop_core(rt, 1, false);
+    mcd_run_stop_core(rt, 1, false);
 
     /* A core taken out of global run control stays as it is. */
     g_assert_cmpuint(simple_call(rt, "mcd-set-global", 3, "'enable': false"),
                      ==, MCD_RET_ACT_NONE);
-    run_core(rt, 0, true);
+    mcd_run_core(rt, 0, true);
     g_assert_true(is_stopped(rt, 3));
     for (int i = 0; i < 3; i++) {
         g_assert_false(is_stopped(rt, i));
     }
-    run_core(rt, 3, false);
-    stop_core(rt, 0, true);
+    mcd_run_core(rt, 3, false);
+    mcd_run_stop_core(rt, 0, true);
     g_assert_false(is_stopped(rt, 3));
     for (int i = 0; i < 3; i++) {
         g_assert_true(is_stopped(rt, i));
     }
-    stop_core(rt, 3, false);
-    run_stop(rt);
+    mcd_run_stop_core(rt, 3, false);
+    mcd_run_stop(rt);
 }
 
 /* The GDB stub attached at the same time keeps working, and so do we. */
@@ -593,7 +582,7 @@ static void test_with_gdb(void)
                                                 g_get_tmp_dir(), getpid());
     g_autofree char *extra = g_strdup_printf("-gdb unix:%s,server=on,"
                                              "wait=off", gdb_path);
-    RunTest *rt = run_start(1, extra);
+    RunTest *rt = mcd_run_start(1, extra);
     const RunArch *a = rt->a;
     uint64_t store = a->base + a->loop[2];
     uint64_t add = a->base + a->loop[1];
@@ -603,13 +592,13 @@ static void test_with_gdb(void)
     char *reply;
     int gdb;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     id = create_trig(rt, 0, MCD_TRIG_TYPE_IP, rt->logical, store, 0);
 
     /* A gdb that connects clears its breakpoints, not ours. */
     gdb = mcd_gdb_connect(gdb_path);
     g_free(mcd_gdb_cmd(gdb, "?"));
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     assert_stop(rt, 0, id, "breakpoint", store);
 
     /* gdb sees the same stopped core. */
@@ -621,29 +610,29 @@ static void test_with_gdb(void)
      * gdb's own breakpoint stops the machine, gdb is told, we know.  (A
      * gdb continue does not step over our breakpoint, so step off it.)
      */
-    g_assert_cmpuint(step_core(rt, 0, 1), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 1), ==, MCD_RET_ACT_NONE);
     reply = mcd_gdb_cmd(gdb, z0);
     g_assert_cmpstr(reply, ==, "OK");
     g_free(reply);
     reply = mcd_gdb_cmd(gdb, "c");
     g_assert_cmpint(reply[0], ==, 'T');
     g_free(reply);
-    g_assert_cmphex(pc(rt, 0), ==, add);
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, add);
     g_assert_cmpuint(state_of(rt, 0), ==, MCD_CORE_STATE_DEBUG);
     reply = mcd_gdb_cmd(gdb, z0_off);
     g_free(reply);
 
     /* And our trigger still fires after gdb let the machine go. */
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     assert_stop(rt, 0, id, "breakpoint", store);
     close(gdb);
-    run_stop(rt);
+    mcd_run_stop(rt);
     unlink(gdb_path);
 }
 
 static void test_triggers_misc(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
     uint32_t ids[3];
     QDict *r;
@@ -716,19 +705,19 @@ static void test_triggers_misc(void)
     g_assert_cmpint(qdict_get_int(r, "num-trigs"), ==, 0);
     qobject_unref(r);
     /* Nothing is left in the CPU either: the program runs through. */
-    load_program(rt, 0);
-    g_assert_cmpuint(step_core(rt, 0, 3), ==, MCD_RET_ACT_NONE);
-    g_assert_cmphex(pc(rt, 0), ==, expected_pc(a, 3));
-    run_stop(rt);
+    mcd_run_load(rt, 0);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 3), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, mcd_run_expected_pc(a, 3));
+    mcd_run_stop(rt);
 }
 
 static void test_time_and_commands(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     uint64_t t0, t1;
     QDict *r;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     r = mcd_ret(rt->t, "{'execute': 'mcd-qry-current-time', 'arguments':"
                 " {'core-uid': %u}}", rt->cores[0]);
     t0 = mcd_get_u64(r, "current-time");
@@ -740,7 +729,7 @@ static void test_time_and_commands(void)
                 " 'run-until-time': 5000000000}}", rt->cores[0]);
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
     qobject_unref(r);
-    r = wait_stopped(rt, 0);
+    r = mcd_run_wait_stopped(rt, 0);
     g_assert_nonnull(strstr(qdict_get_str(r, "stop-str"), "run-until"));
     qobject_unref(r);
     r = mcd_ret(rt->t, "{'execute': 'mcd-qry-current-time', 'arguments':"
@@ -748,7 +737,7 @@ static void test_time_and_commands(void)
     t1 = mcd_get_u64(r, "current-time");
     qobject_unref(r);
     g_assert_cmpuint(t1 - t0, >=, 5000000000ULL);
-    g_assert_cmpuint(counter(rt), >, 0);
+    g_assert_cmpuint(mcd_run_counter(rt), >, 0);
 
     /* A time in the past is refused. */
     r = mcd_ret(rt->t, "{'execute': 'mcd-run-until', 'arguments':"
@@ -770,31 +759,31 @@ static void test_time_and_commands(void)
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_HANDLE_ERROR);
     qobject_unref(r);
     mcd_assert_error(rt->t, rt->cores[0], MCD_ERR_RESULT_TOO_LONG);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 /* A client that leaves a running, triggered core does not hang it. */
 static void test_disconnect_running(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
     uint32_t c;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     create_trig(rt, 0, MCD_TRIG_TYPE_WRITE, rt->logical, a->data, 4);
-    run_core(rt, 0, false);
-    wait_stopped(rt, 0);
+    mcd_run_core(rt, 0, false);
+    mcd_run_wait_stopped(rt, 0);
     mcd_disconnect(rt->t);
     mcd_connect(rt->t);
     mcd_open_server(rt->t);
     rt->cores[0] = mcd_open_core(rt->t, 0);
-    c = counter(rt);
+    c = mcd_run_counter(rt);
     /* Its trigger went away with the old client. */
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     g_usleep(20000);
     g_assert_cmpuint(state_of(rt, 0), ==, MCD_CORE_STATE_RUNNING);
-    g_assert_cmpuint(counter(rt), >, c);
-    run_stop(rt);
+    g_assert_cmpuint(mcd_run_counter(rt), >, c);
+    mcd_run_stop(rt);
 }
 
 static char *step_request(RunTest *rt, uint32_t n)
@@ -828,11 +817,11 @@ static uint32_t next_status(RunTest *rt)
  */
 static void test_disconnect_stepping(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     const RunArch *a = rt->a;
     QDict *r;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     for (int i = 0; i < 12; i++) {
         g_autofree char *req = step_request(rt, 20000000);
 
@@ -845,13 +834,13 @@ static void test_disconnect_stepping(void)
         g_assert_cmpuint(state_of(rt, 0), ==, MCD_CORE_STATE_DEBUG);
     }
     /* The core still steps exactly. */
-    load_program(rt, 0);
-    g_assert_cmpuint(step_core(rt, 0, 5), ==, MCD_RET_ACT_NONE);
-    g_assert_cmphex(pc(rt, 0), ==, expected_pc(a, 5));
+    mcd_run_load(rt, 0);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 5), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, mcd_run_expected_pc(a, 5));
     r = qtest_qmp(rt->t->qts, "{'execute': 'query-status'}");
     g_assert(qdict_haskey(r, "return"));
     qobject_unref(r);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 /*
@@ -860,7 +849,7 @@ static void test_disconnect_stepping(void)
  */
 static void test_step_interrupted(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     g_autofree char *step = step_request(rt, 20000000);
     g_autofree char *rest = g_strdup_printf(
         "{\"execute\": \"mcd-qry-current-time\", \"arguments\": "
@@ -871,7 +860,7 @@ static void test_step_interrupted(void)
     g_autofree char *line = NULL;
     QDict *rsp, *s;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     mcd_send_raw(rt->t, step);
     g_usleep(50000);
     /* Still stepping: nothing answered yet. */
@@ -891,8 +880,8 @@ static void test_step_interrupted(void)
     qobject_unref(s);
 
     /* And the core steps again. */
-    g_assert_cmpuint(step_core(rt, 0, 1), ==, MCD_RET_ACT_NONE);
-    run_stop(rt);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 1), ==, MCD_RET_ACT_NONE);
+    mcd_run_stop(rt);
 }
 
 /*
@@ -902,13 +891,13 @@ static void test_step_interrupted(void)
  */
 static void test_guest_triggers(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     uint64_t base = rt->a->base;
     /* mcontrol: type 2, execute in M, S and U mode, action: breakpoint */
     const uint64_t exec_trigger = (2ULL << 60) | 0x5c;
     QDict *s;
 
-    load_program(rt, 0);
+    mcd_run_load(rt, 0);
     mcd_write_reg(rt->t, rt->cores[0], "mtvec", base + 8);
     for (int i = 0; i < 2; i++) {
         mcd_write_reg(rt->t, rt->cores[0], "tselect", i);
@@ -917,18 +906,18 @@ static void test_guest_triggers(void)
     }
 
     /* Single-stepping overrides breakpoints: the steps just go on. */
-    g_assert_cmpuint(step_core(rt, 0, 3), ==, MCD_RET_ACT_NONE);
-    g_assert_cmphex(pc(rt, 0), ==, expected_pc(rt->a, 3));
+    g_assert_cmpuint(mcd_run_step(rt, 0, 3), ==, MCD_RET_ACT_NONE);
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, mcd_run_expected_pc(rt->a, 3));
 
     /* Running, the trigger at +12 traps to +8, which traps again. */
-    run_core(rt, 0, false);
+    mcd_run_core(rt, 0, false);
     g_usleep(100000);
-    stop_core(rt, 0, false);
-    s = wait_stopped(rt, 0);
+    mcd_run_stop_core(rt, 0, false);
+    s = mcd_run_wait_stopped(rt, 0);
     qobject_unref(s);
-    g_assert_cmphex(pc(rt, 0), ==, base + 8);
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, base + 8);
     g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "mcause"), ==, 3);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 /*
@@ -938,7 +927,7 @@ static void test_guest_triggers(void)
  */
 static void test_watch_interrupt_entry(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
     static const uint8_t code[] = { 0xcd, 0x20, 0xeb, 0xfe }; /* int; jmp $ */
     static const uint8_t vector[] = { 0x00, 0x81, 0x00, 0x00 }; /* 0:8100 */
     static const uint8_t iret = 0xcf;
@@ -955,20 +944,20 @@ static void test_watch_interrupt_entry(void)
     id = create_trig(rt, 0, MCD_TRIG_TYPE_WRITE, rt->logical, 0x6ffa, 6);
     g_assert_cmpuint(id, !=, 0);
 
-    run_core(rt, 0, false);
-    s = wait_stopped(rt, 0);
+    mcd_run_core(rt, 0, false);
+    s = mcd_run_wait_stopped(rt, 0);
     g_assert_cmpint(qdict_get_int(s, "trig-id"), ==, id);
     qobject_unref(s);
     /* Stopped in the handler, the entry's three words pushed. */
-    g_assert_cmphex(pc(rt, 0), ==, 0x8100);
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, 0x8100);
     g_assert_cmphex(mcd_read_reg(rt->t, rt->cores[0], "esp"), ==, 0x6ffa);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 /* RISC-V: a core reset in VS mode leaves virtualization mode. */
 static void test_reset_leaves_virt(void)
 {
-    RunTest *rt = run_start(1, "");
+    RunTest *rt = mcd_run_start(1, "");
 
     mcd_write_reg(rt->t, rt->cores[0], "priv", 5);       /* VS */
     g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 5);
@@ -979,12 +968,12 @@ static void test_reset_leaves_virt(void)
     /* The next mode change finds a consistent hart. */
     mcd_write_reg(rt->t, rt->cores[0], "priv", 1);
     g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 1);
-    run_stop(rt);
+    mcd_run_stop(rt);
 }
 
 void mcd_runctl_tests_register(void)
 {
-    if (!run_arch()) {
+    if (!mcd_run_arch()) {
         return;
     }
     qtest_add_func("/mcd/runctl/breakpoint", test_breakpoint);
@@ -999,12 +988,12 @@ void mcd_runctl_tests_register(void)
     qtest_add_func("/mcd/runctl/disconnect-stepping",
                    test_disconnect_stepping);
     qtest_add_func("/mcd/runctl/step-interrupted", test_step_interrupted);
-    if (!strcmp(run_arch()->arch, "riscv64")) {
+    if (!strcmp(mcd_run_arch()->arch, "riscv64")) {
         qtest_add_func("/mcd/runctl/guest-triggers", test_guest_triggers);
         qtest_add_func("/mcd/runctl/reset-leaves-virt",
                        test_reset_leaves_virt);
     }
-    if (!strcmp(run_arch()->arch, "i386")) {
+    if (!strcmp(mcd_run_arch()->arch, "i386")) {
         qtest_add_func("/mcd/runctl/watch-interrupt-entry",
                        test_watch_interrupt_entry);
     }

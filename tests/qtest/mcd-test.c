@@ -607,5 +607,6 @@ int main(int argc, char **argv)
     mcd_access_tests_register();
     mcd_runctl_tests_register();
     mcd_sessions_tests_register();
+    mcd_trace_tests_register();
     return g_test_run();
 }
