@@ -387,6 +387,256 @@ static void test_trace_triggers(void)
     mcd_run_stop(rt);
 }
 
+/*
+ * Programs that take an exception (a system call) and a timer interrupt,
+ * at the loop's base; each handler is "nop; branch to itself" at
+ * @handler.  The exception program's instructions at @flow lead to the
+ * trap, the last of them.  The interrupt program's lead to enabling the
+ * interrupt, and then it loops over the two instructions at @loop.
+ * Assembled with llvm-mc from the sources in the comments.
+ */
+
+/* adr x0, vec; msr vbar_el1, x0; isb; svc #0; nop */
+static const uint8_t aarch64_exc_code[] = {
+    0x00, 0x40, 0x00, 0x10, 0x00, 0xc0, 0x18, 0xd5, 0xdf, 0x3f, 0x03, 0xd5,
+    0x01, 0x00, 0x00, 0xd4, 0x1f, 0x20, 0x03, 0xd5,
+};
+
+/*
+ * adr x0, vec; msr vbar_el1, x0; isb
+ * GICD_CTLR = 1, GICD_ISENABLER0 = PPI 14 (EL1 physical timer)
+ * GICC_CTLR = 1, GICC_PMR = 0xff
+ * cntp_tval_el0 = 60000; cntp_ctl_el0 = 1; msr daifclr, #2
+ * loop: nop; b loop
+ */
+static const uint8_t aarch64_irq_code[] = {
+    0x00, 0x40, 0x00, 0x10, 0x00, 0xc0, 0x18, 0xd5, 0xdf, 0x3f, 0x03, 0xd5,
+    0x01, 0x00, 0xa1, 0xd2, 0x22, 0x00, 0x80, 0x52, 0x22, 0x00, 0x00, 0xb9,
+    0x02, 0x00, 0xa8, 0x52, 0x22, 0x00, 0x01, 0xb9, 0x23, 0x00, 0xa1, 0xd2,
+    0x22, 0x00, 0x80, 0x52, 0x62, 0x00, 0x00, 0xb9, 0xe2, 0x1f, 0x80, 0x52,
+    0x62, 0x04, 0x00, 0xb9, 0x02, 0x4c, 0x9d, 0xd2, 0x02, 0xe2, 0x1b, 0xd5,
+    0x22, 0x00, 0x80, 0xd2, 0x22, 0xe2, 0x1b, 0xd5, 0xff, 0x42, 0x03, 0xd5,
+    0x1f, 0x20, 0x03, 0xd5, 0xff, 0xff, 0xff, 0x17,
+};
+
+/* movw/movt r0, vec; mcr VBAR; isb; svc #0; nop */
+static const uint8_t arm_exc_code[] = {
+    0x00, 0x08, 0x01, 0xe3, 0x00, 0x00, 0x44, 0xe3, 0x10, 0x0f, 0x0c, 0xee,
+    0x6f, 0xf0, 0x7f, 0xf5, 0x00, 0x00, 0x00, 0xef, 0x00, 0xf0, 0x20, 0xe3,
+};
+
+/*
+ * movw/movt r0, vec; mcr VBAR; isb; the GIC as for AArch64;
+ * CNTP_TVAL = 60000; CNTP_CTL = 1; cpsie i; loop: nop; b loop
+ */
+static const uint8_t arm_irq_code[] = {
+    0x00, 0x08, 0x01, 0xe3, 0x00, 0x00, 0x44, 0xe3, 0x10, 0x0f, 0x0c, 0xee,
+    0x6f, 0xf0, 0x7f, 0xf5, 0x00, 0x10, 0x00, 0xe3, 0x00, 0x18, 0x40, 0xe3,
+    0x01, 0x20, 0xa0, 0xe3, 0x00, 0x20, 0x81, 0xe5, 0x01, 0x21, 0xa0, 0xe3,
+    0x00, 0x21, 0x81, 0xe5, 0x00, 0x30, 0x00, 0xe3, 0x01, 0x38, 0x40, 0xe3,
+    0x01, 0x20, 0xa0, 0xe3, 0x00, 0x20, 0x83, 0xe5, 0xff, 0x20, 0xa0, 0xe3,
+    0x04, 0x20, 0x83, 0xe5, 0x60, 0x2a, 0x0e, 0xe3, 0x12, 0x2f, 0x0e, 0xee,
+    0x01, 0x20, 0xa0, 0xe3, 0x32, 0x2f, 0x0e, 0xee, 0x80, 0x00, 0x08, 0xf1,
+    0x00, 0xf0, 0x20, 0xe3, 0xfd, 0xff, 0xff, 0xea,
+};
+
+/* auipc t0, 0; addi t0, t0, 0x100; csrw mtvec, t0; ecall; nop */
+static const uint8_t riscv64_exc_code[] = {
+    0x97, 0x02, 0x00, 0x00, 0x93, 0x82, 0x02, 0x10, 0x73, 0x90, 0x52, 0x30,
+    0x73, 0x00, 0x00, 0x00, 0x13, 0x00, 0x00, 0x00,
+};
+
+/*
+ * mtvec as for the exception; mtimecmp = mtime + 2000;
+ * csrw mie, MTIE; csrsi mstatus, MIE; loop: nop; j loop
+ */
+static const uint8_t riscv64_irq_code[] = {
+    0x97, 0x02, 0x00, 0x00, 0x93, 0x82, 0x02, 0x10, 0x73, 0x90, 0x52, 0x30,
+    0x37, 0x43, 0x00, 0x02, 0x37, 0xce, 0x00, 0x02, 0x83, 0x33, 0x8e, 0xff,
+    0x93, 0x83, 0x03, 0x7d, 0x23, 0x30, 0x73, 0x00, 0x93, 0x0e, 0x00, 0x08,
+    0x73, 0x90, 0x4e, 0x30, 0x73, 0x60, 0x04, 0x30, 0x13, 0x00, 0x00, 0x00,
+    0x6f, 0xf0, 0xdf, 0xff,
+};
+
+/* mov $0x7000, %sp; IVT[0x80] = 0:0x8100; int $0x80; nop */
+static const uint8_t i386_exc_code[] = {
+    0xbc, 0x00, 0x70, 0xc7, 0x06, 0x00, 0x02, 0x00, 0x81, 0xc7, 0x06, 0x02,
+    0x02, 0x00, 0x00, 0xcd, 0x80, 0x90,
+};
+
+/*
+ * mov $0x7000, %sp; the local APIC disabled in IA32_APIC_BASE, so that
+ * the 8259 interrupts the CPU directly (QEMU resets LINT0 masked);
+ * IVT[8] = 0:0x8100; 8259 initialized with vector
+ * base 8, all but IRQ 0 masked; 8254 counter 0 = 0x200, rate generator;
+ * sti; loop: nop; jmp loop
+ */
+static const uint8_t i386_irq_code[] = {
+    0xbc, 0x00, 0x70, 0x66, 0xb9, 0x1b, 0x00, 0x00, 0x00, 0x0f, 0x32, 0x66,
+    0x25, 0xff, 0xf7, 0xff, 0xff, 0x0f, 0x30, 0xc7, 0x06, 0x20, 0x00, 0x00,
+    0x81, 0xc7, 0x06, 0x22, 0x00, 0x00, 0x00, 0xb0, 0x11, 0xe6, 0x20, 0xb0,
+    0x08, 0xe6, 0x21, 0xb0, 0x04, 0xe6, 0x21, 0xb0, 0x01, 0xe6, 0x21, 0xb0,
+    0xfe, 0xe6, 0x21, 0xb0, 0x34, 0xe6, 0x43, 0xb0, 0x00, 0xe6, 0x40, 0xb0,
+    0x02, 0xe6, 0x40, 0xfb, 0x90, 0xeb, 0xfd,
+};
+
+/* nop; branch to itself */
+static const uint8_t aarch64_handler[] = {
+    0x1f, 0x20, 0x03, 0xd5, 0x00, 0x00, 0x00, 0x14,
+};
+static const uint8_t arm_handler[] = {
+    0x00, 0xf0, 0x20, 0xe3, 0xfe, 0xff, 0xff, 0xea,
+};
+static const uint8_t riscv64_handler[] = {
+    0x13, 0x00, 0x00, 0x00, 0x6f, 0x00, 0x00, 0x00,
+};
+static const uint8_t i386_handler[] = { 0x90, 0xeb, 0xfe };
+
+typedef struct TrapProg {
+    const char *arch;
+    const uint8_t *code;
+    size_t len;
+    const uint8_t *handler;
+    size_t handler_len;
+    uint64_t handler_at;        /* offsets from the program's base */
+    uint64_t handler_next;      /* the handler's second instruction */
+    uint16_t flow[24];
+    int nflow;
+    uint16_t loop[2];           /* interrupt programs only */
+    uint16_t ret;               /* exception: where it returns to */
+} TrapProg;
+
+#define CODE(c) c, sizeof(c)
+
+static const TrapProg trap_progs[] = {
+    { "aarch64", CODE(aarch64_exc_code), CODE(aarch64_handler), 0xa00, 4,
+      { 0, 4, 8, 12 }, 4, {}, 16 },
+    { "arm", CODE(arm_exc_code), CODE(arm_handler), 0x808, 4,
+      { 0, 4, 8, 12, 16 }, 5, {}, 20 },
+    { "riscv64", CODE(riscv64_exc_code), CODE(riscv64_handler), 0x100, 4,
+      { 0, 4, 8, 12 }, 4, {}, 12 },
+    { "i386", CODE(i386_exc_code), CODE(i386_handler), 0x100, 1,
+      { 0, 3, 9, 15 }, 4, {}, 17 },
+};
+
+static const TrapProg irq_progs[] = {
+    { "aarch64", CODE(aarch64_irq_code), CODE(aarch64_handler), 0xa80, 4,
+      { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64,
+        68 }, 18, { 72, 76 } },
+    { "arm", CODE(arm_irq_code), CODE(arm_handler), 0x818, 4,
+      { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64,
+        68, 72, 76, 80 }, 21, { 84, 88 } },
+    { "riscv64", CODE(riscv64_irq_code), CODE(riscv64_handler), 0x100, 4,
+      { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40 }, 11, { 44, 48 } },
+    { "i386", CODE(i386_irq_code), CODE(i386_handler), 0x100, 1,
+      { 0, 3, 9, 11, 17, 19, 25, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49,
+        51, 53, 55, 57, 59, 61, 63 }, 24, { 64, 65 } },
+};
+
+static const TrapProg *trap_prog(const TrapProg *progs)
+{
+    for (int i = 0; i < 4; i++) {
+        if (!strcmp(progs[i].arch, qtest_get_arch())) {
+            return &progs[i];
+        }
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * Run @p with the trace armed until the handler's second instruction;
+ * return the trace, with *@n frames.
+ */
+static Frame *trap_run(RunTest *rt, const TrapProg *p, uint64_t *n)
+{
+    uint64_t base = rt->a->base;
+
+    /* The loop's registers and pc, then this program over it. */
+    mcd_run_load(rt, 0);
+    mcd_write(rt->t, rt->cores[0], rt->phys, base, p->code, p->len);
+    mcd_write(rt->t, rt->cores[0], rt->phys, base + p->handler_at,
+              p->handler, p->handler_len);
+    g_assert_cmpuint(mcd_run_trig(rt, 0, MCD_TRIG_TYPE_IP, 0, rt->logical,
+                                  base + p->handler_at + p->handler_next,
+                                  0), !=, 0);
+    trace_arm(rt, 0, 0);
+    mcd_run_core(rt, 0, false);
+    g_free(mcd_run_wait_stopped(rt, 0));
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==,
+                    base + p->handler_at + p->handler_next);
+    return trace_read(rt, n);
+}
+
+/* Where the interrupted or trapping code resumes, from the handler. */
+static uint64_t trap_return(RunTest *rt)
+{
+    const char *arch = rt->a->arch;
+    uint8_t ip[2];
+
+    if (!strcmp(arch, "aarch64")) {
+        return mcd_read_reg(rt->t, rt->cores[0], "ELR_EL1");
+    }
+    if (!strcmp(arch, "arm")) {
+        /* An exception's LR is the return address plus 4. */
+        return mcd_read_reg(rt->t, rt->cores[0], "lr") - 4;
+    }
+    if (!strcmp(arch, "riscv64")) {
+        return mcd_read_reg(rt->t, rt->cores[0], "mepc");
+    }
+    /* Real mode, CS = 0: the IP pushed last, under FLAGS and CS. */
+    mcd_read(rt->t, rt->cores[0], rt->phys, 0x7000 - 6, ip, 2);
+    return lduw_le_p(ip);
+}
+
+/* A system call: the trace goes from the trap into its handler. */
+static void test_trace_exception(void)
+{
+    RunTest *rt = mcd_run_start(1, "");
+    const TrapProg *p = trap_prog(trap_progs);
+    uint64_t base = rt->a->base, n, ret;
+    g_autofree Frame *f = trap_run(rt, p, &n);
+
+    g_assert_cmpuint(n, ==, p->nflow + 1);
+    for (int i = 0; i < p->nflow; i++) {
+        g_assert_cmphex(f[i].addr, ==, base + p->flow[i]);
+    }
+    g_assert_cmphex(f[p->nflow].addr, ==, base + p->handler_at);
+    ret = trap_return(rt);
+    if (strcmp(rt->a->arch, "arm")) {
+        g_assert_cmphex(ret, ==, base + p->ret);
+    } else {
+        /* For SVC, LR is the next instruction itself. */
+        g_assert_cmphex(ret + 4, ==, base + p->ret);
+    }
+    mcd_run_stop(rt);
+}
+
+/*
+ * A timer interrupt taken in a loop: the trace is the loop in order up
+ * to the last instruction that executed, which the interrupt returns
+ * after, and then the handler.
+ */
+static void test_trace_interrupt(void)
+{
+    RunTest *rt = mcd_run_start(1, "");
+    const TrapProg *p = trap_prog(irq_progs);
+    uint64_t base = rt->a->base, n, last;
+    g_autofree Frame *f = trap_run(rt, p, &n);
+
+    g_assert_cmpuint(n, >, p->nflow + 1);
+    for (uint64_t i = 0; i < n - 1; i++) {
+        uint64_t want = i < p->nflow ? p->flow[i] :
+                        p->loop[(i - p->nflow) % 2];
+
+        g_assert_cmphex(f[i].addr, ==, base + want);
+    }
+    g_assert_cmphex(f[n - 1].addr, ==, base + p->handler_at);
+    last = f[n - 2].addr - base;
+    g_assert_cmphex(trap_return(rt), ==,
+                    base + (last == p->loop[0] ? p->loop[1] : p->loop[0]));
+    mcd_run_stop(rt);
+}
+
 /* A trace that is not armed records nothing, and a stopped one keeps. */
 static void test_trace_off(void)
 {
@@ -434,5 +684,7 @@ void mcd_trace_tests_register(void)
     qtest_add_func("/mcd/trace/step", test_trace_step);
     qtest_add_func("/mcd/trace/run-data", test_trace_run_data);
     qtest_add_func("/mcd/trace/triggers", test_trace_triggers);
+    qtest_add_func("/mcd/trace/exception", test_trace_exception);
+    qtest_add_func("/mcd/trace/interrupt", test_trace_interrupt);
     qtest_add_func("/mcd/trace/off", test_trace_off);
 }
