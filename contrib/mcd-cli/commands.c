@@ -1407,6 +1407,19 @@ static const Command commands[] = {
       "stop the core (or all cores)", NULL },
     { "step", { "s", "si", "stepi" }, cmd_step, 0, 1, "[n]",
       "execute n (1) instructions", NULL },
+    { "trace", { NULL }, cmd_trace, 0, 3,
+      "[on [data] [frames] | off | clear | show [n] | status]",
+      "record what the core executes, and show it",
+      "'trace on' records every instruction the core executes from now\n"
+      "on, 'trace on data' its loads and stores too, into a buffer of\n"
+      "[frames] frames (default: the server's, 65536 on QEMU) that keeps\n"
+      "the newest.  'trace show [n]' lists the last n instructions\n"
+      "(default 20) with symbols, disassembly and data accesses: how the\n"
+      "core got where it stopped.  'trace off' stops recording and keeps\n"
+      "the buffer, 'trace clear' empties it." },
+    { "disas", { "x" }, cmd_disas, 0, 2, "[addr|symbol] [n]",
+      "disassemble n instructions (default 8) at addr (default: the pc)",
+      NULL },
     { "state", { NULL }, cmd_state, 0, 0, "",
       "show the core's state, stop reason and trigger", NULL },
     { "wait", { NULL }, cmd_wait, 0, 1, "[seconds]",

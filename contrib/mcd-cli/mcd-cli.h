@@ -184,6 +184,10 @@ void format_value(char *out, size_t size, const uint8_t *data, uint32_t n,
 
 /* Run one command given as words; 0 on success, -1 after an error. */
 int command_run(int argc, char **argv);
+
+/* trace.c: the core trace and disassembly commands */
+int cmd_trace(int argc, char **argv);
+int cmd_disas(int argc, char **argv);
 /* Set by "quit". */
 extern bool cli_quit;
 /* Where "connect" goes without argument. */

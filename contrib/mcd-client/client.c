@@ -1933,6 +1933,58 @@ static bool trace_frames_from_json(JsonObject *td, uint32_t n,
     return true;
 }
 
+/* The @n-byte little-endian number at @p. */
+static uint64_t le_get(const guchar *p, int n)
+{
+    uint64_t v = 0;
+
+    while (n--) {
+        v = v << 8 | p[n];
+    }
+    return v;
+}
+
+/*
+ * Store the @n packed core trace frames of @b64 in @out, @stride bytes
+ * apart (the layout is in qapi/mcd.json, MCDReadTraceResult).
+ */
+static bool trace_frames_from_packed(const char *b64, uint32_t n,
+                                     uint32_t stride, void *out,
+                                     McdcFailure *f)
+{
+    gsize len;
+    g_autofree guchar *b = g_base64_decode(b64, &len);
+
+    if (len != (gsize)n * 40) {
+        mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: %zu bytes of "
+                  "packed frames for %u frames", (size_t)len, n);
+        return false;
+    }
+    if (n && stride < sizeof(mcd_trace_data_core_st)) {
+        mcdc_fail(f, MCD_ERR_PARAM, "the trace frames are "
+                  "mcd_trace_data_core_st of %zu bytes, but trace_data_size "
+                  "is %u", sizeof(mcd_trace_data_core_st), stride);
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const guchar *p = b + (size_t)i * 40;
+
+        *(mcd_trace_data_core_st *)((char *)out + (size_t)i * stride) =
+            (mcd_trace_data_core_st) {
+                .timestamp = le_get(p, 8),
+                .addr = { .address = le_get(p + 8, 8),
+                          .mem_space_id = le_get(p + 32, 4) },
+                .data = le_get(p + 16, 8),
+                .marker = le_get(p + 24, 4),
+                .cycle = le_get(p + 28, 4),
+                .data_width = p[36],
+                .data_mask = p[37],
+                .source = le_get(p + 38, 2),
+            };
+    }
+    return true;
+}
+
 mcd_return_et mcd_read_trace_f(const mcd_core_st *core, uint32_t trace_id,
                                uint64_t start_index, uint32_t *num_frames,
                                uint32_t trace_data_size, void *trace_data)
@@ -1956,6 +2008,8 @@ mcd_return_et mcd_read_trace_f(const mcd_core_st *core, uint32_t trace_id,
     json_object_set_int_member(args, "start-index", start_index);
     json_object_set_int_member(args, "num-frames", *num_frames);
     json_object_set_int_member(args, "trace-data-size", trace_data_size);
+    /* A fifth of the JSON frames' size: more frames per answer. */
+    json_object_set_boolean_member(args, "packed", true);
     r = call_exec(&c, "mcd-read-trace", args, 0, &ret);
     if (ret != MCD_RET_ACT_NONE) {
         return call_end(&c, ret);
@@ -1973,6 +2027,18 @@ mcd_return_et mcd_read_trace_f(const mcd_core_st *core, uint32_t trace_id,
         if (!td) {
             return call_end(&c, call_bad_answer(&c, "mcd-read-trace", &f));
         }
+    }
+    if (json_object_has_member(r, "trace-data-packed")) {
+        const char *b64 = mcdc_get_str(r, "trace-data-packed", &f);
+
+        if (!b64 || !trace_frames_from_packed(b64, n, trace_data_size,
+                                              trace_data, &f)) {
+            return call_end(&c, f.code == MCD_ERR_PARAM ?
+                            call_failure(&c, &f) :
+                            call_bad_answer(&c, "mcd-read-trace", &f));
+        }
+        *num_frames = n;
+        return call_end(&c, ret);
     }
     if (n && !td) {
         return call_end(&c, call_fail(&c, MCD_ERR_CONNECTION, "mcd-read-trace"

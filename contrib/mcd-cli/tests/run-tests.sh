@@ -332,6 +332,19 @@ if [ -n "$RUNCTL" ]; then
     a64 -c "open 0; break tick; run; wait; step; step 2"
     check "aarch64: single steps" 0 "<tick+4>" "<tick+12>"
 
+    a64 -c "open 0; trace on data; break tick; run; wait; step 4; \
+        trace show 6; trace off; trace; trace clear; trace"
+    check "aarch64: trace of instructions and data, shown with symbols" 0 \
+        "trace on: instructions, loads and stores, 65536 frames" \
+        "<tick>              adrp" "<tick+4>            ldr      x0" \
+        "    read  0x" "<tick+12>           str      x0" "    write 0x" \
+        "--- core stopped" "6 instructions shown" "trace off: " \
+        "trace off: 0 of 65536 frames kept"
+
+    a64 -c "open 0; disas tick 3"
+    check "aarch64: disassembly at a symbol" 0 \
+        "0x00000000400010c0 <tick>" "adrp" "<tick+8>" "add      x0, x0, #1"
+
     a64 -c "open 0; break tick; triggers; delete 1; triggers"
     check "aarch64: list and delete triggers" 0 \
         "breakpoint      -  active" "<tick>" "deleted trigger 1" \
@@ -378,7 +391,8 @@ if [ -n "$RUNCTL" ]; then
         "reset (class vector"
 else
     for t in "breakpoint on tick, run to it" "single steps" \
-             "list and delete triggers" "write watchpoint on counter" \
+             "trace of instructions and data, shown with symbols" \
+             "disassembly at a symbol" "list and delete triggers" "write watchpoint on counter" \
              "counter written at the watchpoint" \
              "the guest counts while running, on both cores" \
              "wait times out while the core runs" \
