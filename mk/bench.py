@@ -5,7 +5,9 @@
 # same QEMU process, on aarch64 and riscv64: round trips over UNIX and
 # TCP sockets, memory throughput in both encodings, bulk transfers
 # through libmcd_client.so, single steps, long steps, the guest's speed
-# with a debugger attached, and QEMU's memory after 1,000,000 requests.
+# with a debugger attached, with breakpoints and with the core trace
+# armed, how fast trace frames are read, and QEMU's memory after
+# 1,000,000 requests.
 #
 # The client side is build/mcd-bench/mcd-bench, one small C program for
 # all three protocols, so that the client costs the same for each and the
@@ -41,18 +43,32 @@ MIB = 1 << 20
 ARCHS = {
     'aarch64': {'machine': ['-M', 'virt', '-cpu', 'cortex-a53',
                             '-kernel', DEMO],
-                'ram': 0x40000000},
+                'ram': 0x40000000, 'bps': 0x40000800},
     # No firmware: a two-instruction counting loop (see riscv_loop()).
     'riscv64': {'machine': ['-M', 'virt', '-cpu', 'rv64', '-bios', 'none',
                             '-kernel', os.path.join(OUT, 'loop-riscv64.bin')],
-                'ram': 0x80000000},
+                'ram': 0x80000000, 'bps': 0x80010000},
 }
 
 
 def riscv_loop():
-    """1: addi a0, a0, 1; j 1b -- something to step through for ever."""
+    """
+    auipc t0, 0; 1: ld t1, 256(t0); addi t1, t1, 1; sd t1, 256(t0); j 1b
+    -- a counter at 0x80000100, to step through and to time.
+    """
     with open(os.path.join(OUT, 'loop-riscv64.bin'), 'wb') as f:
-        f.write(bytes.fromhex('13051500') + bytes.fromhex('6ff0dfff'))
+        f.write(bytes.fromhex('9702000003b302101303130023b062106ff05fff'))
+
+
+def counter_addr(arch):
+    if arch == 'riscv64':
+        return ARCHS[arch]['ram'] + 0x100
+    with open(os.path.join(B, 'mcd-demo', 'demo.syms')) as f:
+        for line in f:
+            addr, name = line.split()
+            if name == 'counter':
+                return int(addr, 16)
+    raise RuntimeError('no counter in demo.syms')
 
 
 def free_port():
@@ -212,19 +228,16 @@ def transfers(arch, res):
 
 def guest_speed(arch, res, rounds=7, window=1.0):
     """
-    The demo guest's counter increments per second with no debugger, with
-    one attached and idle, and with 64 breakpoints armed (two cores: MCD
-    allows 32 triggers a core, MCD_MAX_TRIGS).  All in one QEMU, in short
-    windows taken in turn, because this virtual machine's speed drifts by
-    a third over seconds; the ratios are medians of the rounds'.  One
-    thread runs both vCPUs, so that they share the CPU alike every time.
+    The guest's counter increments per second with no debugger, with one
+    attached and idle, with 64 breakpoints armed (two cores: MCD allows
+    32 triggers a core, MCD_MAX_TRIGS), with the core trace of both cores
+    armed and with it armed and switched off again.  All in one QEMU, in
+    short windows taken in turn, because this virtual machine's speed
+    drifts by a third over seconds; the ratios are medians of the
+    rounds'.  One thread runs both vCPUs, so that they share the CPU alike
+    every time.
     """
-    counter = None
-    with open(os.path.join(B, 'mcd-demo', 'demo.syms')) as f:
-        for line in f:
-            addr, name = line.split()
-            if name == 'counter':
-                counter = int(addr, 16)
+    counter = counter_addr(arch)
     q = Qemu(arch, extra=['-smp', '2', '-accel', 'tcg,thread=single'])
     try:
         qmp = Qmp(q.addr['qmp'])
@@ -233,10 +246,16 @@ def guest_speed(arch, res, rounds=7, window=1.0):
 
         def rate(mode):
             hold = None
-            if mode != 'none':
+            if mode == 'idle':
                 args = [TOOL, 'mcd', q.addr['mcd'], 'hold', 60]
-                if mode == 'bps':
-                    args += [32, ARCHS[arch]['ram'] + 0x800, 2]
+            elif mode == 'bps':
+                # A page the loop does not run in: its exception vectors.
+                args = [TOOL, 'mcd', q.addr['mcd'], 'hold', 60, 32,
+                        ARCHS[arch]['bps'], 2]
+            elif mode in ('trace on', 'trace off'):
+                args = [TOOL, 'mcd', q.addr['mcd'], 'trace', 60,
+                        mode.split()[1], 2]
+            if mode != 'none':
                 hold = subprocess.Popen([str(a) for a in args],
                                         stdout=subprocess.PIPE, text=True)
                 assert hold.stdout.readline().strip() == 'ready'
@@ -249,13 +268,26 @@ def guest_speed(arch, res, rounds=7, window=1.0):
                 hold.wait()
             return (c1 - c0) / (t1 - t0)
 
-        idle, bps = [], []
+        modes = ('idle', 'bps', 'trace on', 'trace off')
+        ratios = {m: [] for m in modes}
         for _ in range(rounds):
             base = rate('none')
-            idle.append(rate('idle') / base)
-            bps.append(rate('bps') / base)
-        res['guest idle'] = statistics.median(idle)
-        res['guest bps'] = statistics.median(bps)
+            for m in modes:
+                ratios[m].append(rate(m) / base)
+        for m in modes:
+            res['guest ' + m] = statistics.median(ratios[m])
+    finally:
+        q.close()
+
+
+def trace_read(arch, res, frames=1000000):
+    """Frames per second read from a full trace, packed and as JSON."""
+    q = Qemu(arch)
+    try:
+        res['trace read packed'] = tool('mcd', q.addr['mcd'], 'traceread',
+                                        frames, 'packed')
+        res['trace read json'] = tool('mcd', q.addr['mcd'], 'traceread',
+                                      frames // 10)
     finally:
         q.close()
 
@@ -318,8 +350,9 @@ def main():
         for transport in ('unix', 'tcp'):
             round_trips(arch, transport, res)
         transfers(arch, res)
+        guest_speed(arch, res)
+        trace_read(arch, res)
         if arch == 'aarch64':
-            guest_speed(arch, res)
             memory(arch, res)
 
     print('| measure | arch | GDB stub | QMP | MCD | MCD / GDB stub | target '
@@ -339,16 +372,27 @@ def main():
             chart.append((name, arch, 1 / r if better == 'lower' else r,
                           target))
     a = results['aarch64']
-    extra = [
-        ('n-step of 1M instructions (insn/s)', 'aarch64',
-         a['nstep mcd'], '>= 1e7', a['nstep mcd'] >= 1e7),
-        ('n-step of 1M instructions (insn/s)', 'riscv64',
-         results['riscv64']['nstep mcd'], '>= 1e7',
-         results['riscv64']['nstep mcd'] >= 1e7),
-        ('guest speed, client attached and idle (x none attached)',
-         'aarch64', a['guest idle'], '>= 0.99', a['guest idle'] >= 0.99),
-        ('guest speed, 64 breakpoints armed (x none attached)', 'aarch64',
-         a['guest bps'], '>= 0.95', a['guest bps'] >= 0.95),
+    extra = []
+    for arch, r in results.items():
+        extra += [
+            ('n-step of 1M instructions (insn/s)', arch, r['nstep mcd'],
+             '>= 1e7', r['nstep mcd'] >= 1e7),
+            ('guest speed, client attached and idle (x none attached)',
+             arch, r['guest idle'], '>= 0.99', r['guest idle'] >= 0.99),
+            ('guest speed, 64 breakpoints armed (x none attached)', arch,
+             r['guest bps'], '>= 0.95', r['guest bps'] >= 0.95),
+            ('guest speed, trace armed on both cores (x none attached)',
+             arch, r['guest trace on'], '>= 0.33',
+             r['guest trace on'] >= 1 / 3),
+            ('guest speed, trace armed and off again (x none attached)',
+             arch, r['guest trace off'], '>= 0.99',
+             r['guest trace off'] >= 0.99),
+            ('trace frames read per second, packed', arch,
+             r['trace read packed'], '', None),
+            ('trace frames read per second, JSON objects', arch,
+             r['trace read json'], '', None),
+        ]
+    extra += [
         ('round trip with a 2nd MCD session idle (x without)', 'aarch64',
          a['rt beside'] / a['rt alone'], '<= 1.05',
          a['rt beside'] / a['rt alone'] <= 1.05),

@@ -24,6 +24,14 @@
  *                                          ADDR, ADDR + 4, ... on each of
  *                                          CORES cores (1); print "ready"
  *                                          and stay idle
+ *   mcd SOCKET trace SECONDS on|off [CORES]
+ *                                          arm the core trace of CORES
+ *                                          cores (1), and with off switch
+ *                                          it off again; print "ready"
+ *                                          and stay idle
+ *   mcd SOCKET traceread FRAMES [packed]   run core 0 until its trace
+ *                                          holds FRAMES frames, stop it,
+ *                                          read them: frames per second
  * SOCKET is a UNIX socket path or HOST:PORT.  The result is printed as
  * one number.  MCD_BENCH_MAX_ANSWER=N asks the MCD server for answers of
  * up to N bytes, and so for its larger payload.
@@ -536,6 +544,76 @@ static void mcd_breakpoints(uint32_t n, uint64_t addr)
 
 /* --- the tests --- */
 
+/* Set the core trace of the current core to @state (MCD_TRACE_STATE_*). */
+static void mcd_trace_set(unsigned state, uint64_t frames)
+{
+    if (json_uint(json_callf("{\"execute\":\"mcd-set-trace-state\","
+                             "\"arguments\":{\"core-uid\":%llu,"
+                             "\"trace-id\":1,\"state\":{\"state\":%u,"
+                             "\"mode\":0,\"autoarm\":false,"
+                             "\"wraparound\":false,\"frames\":0,"
+                             "\"count\":0,\"size\":%llu,"
+                             "\"trigger-delay\":0,"
+                             "\"timestamp-accuracy\":0,"
+                             "\"timestamp-is-time\":false,"
+                             "\"options\":0,\"modified\":false,"
+                             "\"info-str\":\"\"}}}\n",
+                             (unsigned long long)mcd_uid, state,
+                             (unsigned long long)frames),
+                  "return-status")) {
+        die("trace state %u refused", state);
+    }
+}
+
+static uint64_t mcd_trace_count(void)
+{
+    return json_uint(json_callf("{\"execute\":\"mcd-qry-trace-state\","
+                                "\"arguments\":{\"core-uid\":%llu,"
+                                "\"trace-id\":1}}\n",
+                                (unsigned long long)mcd_uid), "count");
+}
+
+static void mcd_core_call(const char *cmd)
+{
+    if (json_uint(json_callf("{\"execute\":\"%s\",\"arguments\":"
+                             "{\"core-uid\":%llu,\"global\":false}}\n",
+                             cmd, (unsigned long long)mcd_uid),
+                  "return-status")) {
+        die("%s refused", cmd);
+    }
+}
+
+/* Fill core 0's trace with @frames frames, then read them all. */
+static double test_traceread(uint64_t frames, bool packed)
+{
+    uint64_t done = 0;
+    double t0;
+
+    mcd_trace_set(0x10, frames);        /* INIT */
+    mcd_trace_set(3, frames);           /* ARM */
+    mcd_core_call("mcd-run");
+    while (mcd_trace_count() < frames) {
+        usleep(10000);
+    }
+    mcd_core_call("mcd-stop");
+    t0 = now();
+    while (done < frames) {
+        uint64_t n = json_uint(json_callf(
+            "{\"execute\":\"mcd-read-trace\",\"arguments\":"
+            "{\"core-uid\":%llu,\"trace-id\":1,\"start-index\":%llu,"
+            "\"num-frames\":%llu,\"trace-data-size\":56,"
+            "\"packed\":%s}}\n", (unsigned long long)mcd_uid,
+            (unsigned long long)done, (unsigned long long)(frames - done),
+            packed ? "true" : "false"), "num-frames");
+
+        if (!n) {
+            die("no frames read");
+        }
+        done += n;
+    }
+    return frames / (now() - t0);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -668,6 +746,26 @@ int main(int argc, char **argv)
         fflush(stdout);
         usleep(atof(argv[4]) * 1e6);
         return 0;
+    } else if (!strcmp(test, "trace") && !strcmp(proto, "mcd") &&
+               argc >= 6) {
+        int cores = argc >= 7 ? atoi(argv[6]) : 1;
+
+        for (int i = 0; i < cores; i++) {
+            if (i) {
+                mcd_open_core(i);
+            }
+            mcd_trace_set(3, 0);
+            if (!strcmp(argv[5], "off")) {
+                mcd_trace_set(2, 0);
+            }
+        }
+        printf("ready\n");
+        fflush(stdout);
+        usleep(atof(argv[4]) * 1e6);
+        return 0;
+    } else if (!strcmp(test, "traceread") && !strcmp(proto, "mcd")) {
+        r = test_traceread(number(argv[4]),
+                           argc > 5 && !strcmp(argv[5], "packed"));
     } else if (!strcmp(test, "nstep") && !strcmp(proto, "mcd")) {
         long n = atol(argv[4]);
         double t0 = now();

@@ -103,8 +103,11 @@ RunTest *mcd_run_start(int smp, const char *extra)
     RunTest *rt = g_new0(RunTest, 1);
 
     rt->a = mcd_run_arch();
-    rt->t = mcd_test_start("%s -m 128M -accel tcg -S -smp %d %s",
-                           mcd_test_machine(), smp, extra);
+    /* The first -accel wins: @extra may choose its own TCG options. */
+    rt->t = mcd_test_start("%s -m 128M %s -S -smp %d %s",
+                           mcd_test_machine(),
+                           strstr(extra, "-accel") ? "" : "-accel tcg",
+                           smp, extra);
     rt->ncores = smp;
     mcd_open_server(rt->t);
     for (int i = 0; i < smp; i++) {

@@ -19,6 +19,9 @@
 #define TRACE_ID 1
 #define OPT_DATA 1
 
+/* The core whose trace the helpers below act on. */
+static int trace_core;
+
 typedef struct Frame {
     uint64_t timestamp, addr, data;
     uint32_t marker, cycle, width;
@@ -35,7 +38,7 @@ static uint32_t trace_set(RunTest *rt, uint32_t state, uint32_t mode,
                        " 'trigger-delay': 0, 'timestamp-accuracy': 0,"
                        " 'timestamp-is-time': false, 'options': %u,"
                        " 'modified': false, 'info-str': ''}}}",
-                       rt->cores[0], TRACE_ID, state, mode, size, options);
+                       rt->cores[trace_core], TRACE_ID, state, mode, size, options);
     uint32_t st = mcd_status(r);
 
     qobject_unref(r);
@@ -55,7 +58,7 @@ static QDict *trace_state(RunTest *rt)
 {
     QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-qry-trace-state',"
                        " 'arguments': {'core-uid': %u, 'trace-id': %d}}",
-                       rt->cores[0], TRACE_ID);
+                       rt->cores[trace_core], TRACE_ID);
     QDict *s = qdict_get_qdict(r, "state");
 
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
@@ -80,7 +83,7 @@ static uint32_t trace_read_some(RunTest *rt, uint64_t start, uint32_t n,
     QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-read-trace', 'arguments':"
                        " {'core-uid': %u, 'trace-id': %d, 'start-index': %"
                        PRIu64 ", 'num-frames': %u, 'trace-data-size': %u,"
-                       " 'packed': %i}}", rt->cores[0], TRACE_ID, start, n,
+                       " 'packed': %i}}", rt->cores[trace_core], TRACE_ID, start, n,
                        (unsigned)sizeof(mcd_trace_data_core_st),
                        packed);
     uint32_t got;
@@ -637,6 +640,81 @@ static void test_trace_interrupt(void)
     mcd_run_stop(rt);
 }
 
+/* At 0x200 past the loop: nop; branch back to the nop. */
+static const uint8_t spin_aarch64[] = {
+    0x1f, 0x20, 0x03, 0xd5, 0xff, 0xff, 0xff, 0x17,
+};
+static const uint8_t spin_riscv64[] = {
+    0x13, 0x00, 0x00, 0x00, 0x6f, 0xf0, 0xdf, 0xff,
+};
+
+/*
+ * At 0x300 past the loop: PSCI CPU_ON of core 1 at 0x200 (x0 =
+ * 0xc4000003, x1 = 1, x2 = 0x200 past the loop, x3 = 0, hvc #0), then
+ * b loop.
+ */
+static const uint8_t psci_aarch64[] = {
+    0x60, 0x00, 0x80, 0xd2, 0x00, 0x80, 0xb8, 0xf2, 0x21, 0x00, 0x80, 0xd2,
+    0xa2, 0xf7, 0xff, 0x10, 0x03, 0x00, 0x80, 0xd2, 0x02, 0x00, 0x00, 0xd4,
+    0x3a, 0xff, 0xff, 0x17,
+};
+
+/*
+ * Two cores traced at once in one thread, which round-robin TCG runs
+ * from one code cache: core 0 counts, core 1 spins in code only it
+ * translates, and each trace holds its own core's instructions.  On
+ * aarch64, where core 0 starts core 1 through PSCI, and on riscv64,
+ * whose harts all run from reset.
+ */
+static void test_trace_two_cores(void)
+{
+    RunTest *rt = mcd_run_start(2, "-accel tcg,thread=single");
+    const RunArch *a = rt->a;
+    bool a64 = !strcmp(a->arch, "aarch64");
+    uint64_t spin = a->base + 0x200, n;
+
+    mcd_run_load(rt, 0);
+    mcd_write(rt->t, rt->cores[0], rt->phys, spin,
+              a64 ? spin_aarch64 : spin_riscv64, 8);
+    if (a64) {
+        mcd_write(rt->t, rt->cores[0], rt->phys, a->base + 0x300,
+                  psci_aarch64, sizeof(psci_aarch64));
+        mcd_write_reg(rt->t, rt->cores[0], a->pc, a->base + 0x300);
+    } else {
+        mcd_write_reg(rt->t, rt->cores[1], a->pc, spin);
+    }
+    for (trace_core = 0; trace_core < 2; trace_core++) {
+        trace_arm(rt, 1024, OPT_DATA);
+    }
+    mcd_run_core(rt, 0, true);
+    for (trace_core = 0; trace_core < 2; trace_core++) {
+        while (trace_count(rt) < 100000) {
+            g_usleep(1000);
+        }
+    }
+    mcd_run_stop_core(rt, 0, true);
+    g_free(mcd_run_wait_stopped(rt, 0));
+    g_free(mcd_run_wait_stopped(rt, 1));
+
+    for (trace_core = 0; trace_core < 2; trace_core++) {
+        g_autofree Frame *f = trace_read(rt, &n);
+
+        g_assert_cmpuint(n, ==, 1024);
+        for (uint64_t i = 0; i < n; i++) {
+            if (trace_core) {
+                g_assert_cmphex(f[i].addr, ==, spin + 4 * ((i & 1) ^
+                                (f[0].addr != spin)));
+            } else if (f[i].cycle == MCD_TRACE_CYCLE_EXECUTE) {
+                loop_index(a, f[i].addr);
+            } else {
+                g_assert_cmphex(f[i].addr, ==, a->data);
+            }
+        }
+    }
+    trace_core = 0;
+    mcd_run_stop(rt);
+}
+
 /* A trace that is not armed records nothing, and a stopped one keeps. */
 static void test_trace_off(void)
 {
@@ -687,4 +765,8 @@ void mcd_trace_tests_register(void)
     qtest_add_func("/mcd/trace/exception", test_trace_exception);
     qtest_add_func("/mcd/trace/interrupt", test_trace_interrupt);
     qtest_add_func("/mcd/trace/off", test_trace_off);
+    if (!strcmp(qtest_get_arch(), "aarch64") ||
+        !strcmp(qtest_get_arch(), "riscv64")) {
+        qtest_add_func("/mcd/trace/two-cores", test_trace_two_cores);
+    }
 }
