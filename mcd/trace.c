@@ -83,6 +83,7 @@ struct McdTraceCpu {
     /* Recording: the vCPU's while it runs. */
     McdTraceFrame *ring;        /* size frames, NULL until first armed */
     uint64_t count;             /* frames recorded since initialized */
+    uint64_t head;              /* where the next frame goes */
     uint64_t icount;            /* instructions executed while armed */
     uint64_t delay_left;        /* frames still to record after TRIGGER */
     bool armed;                 /* state ARM or TRIGGER */
@@ -91,6 +92,7 @@ struct McdTraceCpu {
     bool ran;                   /* a frame was recorded since the last stop */
     uint32_t marker;            /* for the next frame */
     uint32_t n, done;           /* instructions of the block; committed */
+    uint64_t *slots;            /* the vCPU's in the scoreboard */
     int cpu_index;
 };
 
@@ -140,6 +142,12 @@ void mcd_trace_setup(void)
 
 /* Recording, in the vCPU thread or while the core is stopped. */
 
+/* The newest frame, which exists. */
+static McdTraceFrame *mcd_trace_last(McdTraceCpu *tc)
+{
+    return &tc->ring[(tc->head ? tc->head : tc->size) - 1];
+}
+
 static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
                           uint64_t data, uint8_t width)
 {
@@ -150,7 +158,7 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
         qatomic_set(&tc->state, MCD_TRACE_STATE_STOP);
         return;
     }
-    f = &tc->ring[tc->count % tc->size];
+    f = &tc->ring[tc->head];
     *f = (McdTraceFrame) {
         /* That of the frame's instruction, counted from 0. */
         .timestamp = tc->icount ? tc->icount - 1 : 0,
@@ -160,6 +168,9 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
         .cycle = cycle,
         .width = width,
     };
+    if (++tc->head == tc->size) {
+        tc->head = 0;
+    }
     tc->marker = 0;
     tc->ran = true;
     qatomic_set(&tc->count, tc->count + 1);
@@ -171,23 +182,58 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
 
 static uint64_t *mcd_trace_slots(McdTraceCpu *tc)
 {
-    return qemu_plugin_scoreboard_find(mcd_trace.slots, tc->cpu_index);
+    return tc->slots;
 }
 
-/* Record the instructions of the current block that started since. */
-static void mcd_trace_commit(McdTraceCpu *tc)
+/*
+ * Record the instructions of the current block that started since the
+ * last commit, and empty their slots again: a block's slots are all
+ * empty when it starts.  This runs for every block, so the common case
+ * (FIFO, no trigger delay) is a plain loop.
+ */
+static inline void mcd_trace_commit(McdTraceCpu *tc, uint64_t *pc)
 {
-    uint64_t *pc;
-    uint32_t i;
+    uint32_t i = tc->done;
 
-    if (!tc->n) {
-        return;
-    }
-    pc = mcd_trace_slots(tc);
-    for (i = tc->done; i < tc->n && pc[i] != MCD_TRACE_NO_PC; i++) {
-        tc->icount++;
-        if (tc->recording) {
-            mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE, pc[i], 0, 0);
+    if (!tc->recording) {
+        for (; i < tc->n && pc[i] != MCD_TRACE_NO_PC; i++) {
+            pc[i] = MCD_TRACE_NO_PC;
+        }
+        tc->icount += i - tc->done;
+    } else if (tc->mode == MCD_TRACE_MODE_FIFO &&
+               tc->state == MCD_TRACE_STATE_ARM) {
+        /* Locals: the frames written could alias @tc's members. */
+        McdTraceFrame *ring = tc->ring;
+        uint64_t head = tc->head, size = tc->size, ts = tc->icount;
+        uint32_t n = tc->n, marker = tc->marker;
+
+        for (; i < n && pc[i] != MCD_TRACE_NO_PC; i++) {
+            ring[head] = (McdTraceFrame) {
+                .timestamp = ts++,
+                .addr = pc[i],
+                .marker = marker,
+                .cycle = MCD_TRACE_CYCLE_EXECUTE,
+            };
+            marker = 0;
+            pc[i] = MCD_TRACE_NO_PC;
+            if (++head == size) {
+                head = 0;
+            }
+        }
+        if (i != tc->done) {
+            tc->head = head;
+            tc->icount = ts;
+            tc->marker = 0;
+            tc->ran = true;
+            qatomic_set(&tc->count, tc->count + i - tc->done);
+        }
+    } else {
+        for (; i < tc->n && pc[i] != MCD_TRACE_NO_PC; i++) {
+            tc->icount++;
+            if (tc->recording) {
+                mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE, pc[i], 0, 0);
+            }
+            pc[i] = MCD_TRACE_NO_PC;
         }
     }
     tc->done = i;
@@ -207,8 +253,7 @@ static void mcd_trace_trig_hit(McdTraceCpu *tc, const McdTraceTrig *t)
     if (t->action & MCD_TRIG_ACTION_TRACE_STOP && tc->recording) {
         tc->recording = false;
         if (tc->count) {
-            tc->ring[(tc->count - 1) % tc->size].marker |=
-                MCD_TRACE_MARKER_STOP;
+            mcd_trace_last(tc)->marker |= MCD_TRACE_MARKER_STOP;
         }
     }
     if (t->action & MCD_TRIG_ACTION_TRACE_TRIGGER &&
@@ -236,11 +281,10 @@ static void mcd_trace_tb_exec(unsigned int vcpu, void *udata)
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
+    pc = mcd_trace_slots(tc);
+    mcd_trace_commit(tc, pc);
     tc->n = (uintptr_t)udata;
     tc->done = 0;
-    pc = mcd_trace_slots(tc);
-    memset(pc, 0xff, tc->n * sizeof(*pc));
 }
 
 /* Before an instruction that an instruction trace trigger covers. */
@@ -252,7 +296,7 @@ static void mcd_trace_insn_trig(unsigned int vcpu, void *udata)
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
+    mcd_trace_commit(tc, mcd_trace_slots(tc));
     for (uint32_t i = 0; i < cfg->num_trigs; i++) {
         const McdTraceTrig *t = &cfg->trigs[i];
 
@@ -276,7 +320,7 @@ static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
+    mcd_trace_commit(tc, mcd_trace_slots(tc));
     for (uint32_t i = 0; cfg->data_trigs && i < cfg->num_trigs; i++) {
         const McdTraceTrig *t = &cfg->trigs[i];
 
@@ -353,6 +397,20 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     }
 }
 
+/*
+ * Where each vCPU's slots are.  The scoreboard moves when a vCPU is
+ * added, and then the code cache is flushed, with every vCPU stopped.
+ */
+static void mcd_trace_find_slots(qemu_plugin_id_t id)
+{
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdTraceCpu *tc = mcd_server.cores[i].trace;
+
+        tc->slots = qemu_plugin_scoreboard_find(mcd_trace.slots,
+                                                tc->cpu_index);
+    }
+}
+
 static int mcd_trace_plugin_install(qemu_plugin_id_t id,
                                     const qemu_info_t *info,
                                     int argc, char **argv)
@@ -360,6 +418,8 @@ static int mcd_trace_plugin_install(qemu_plugin_id_t id,
     mcd_trace.id = id;
     mcd_trace.slots = qemu_plugin_scoreboard_new(MCD_TRACE_MAX_TB_INSNS *
                                                  sizeof(uint64_t));
+    mcd_trace_find_slots(id);
+    qemu_plugin_register_flush_cb(id, mcd_trace_find_slots);
     return 0;
 }
 
@@ -442,9 +502,30 @@ static void mcd_trace_update(void)
     }
 }
 
+/* Record what the current block executed so far. */
+static void mcd_trace_commit_pending(McdTraceCpu *tc)
+{
+    if (tc->n) {
+        mcd_trace_commit(tc, mcd_trace_slots(tc));
+    }
+}
+
+/* Empty the slots of @tc's vCPU, which ran uninstrumented for it. */
+static void mcd_trace_clear_slots(McdTraceCpu *tc)
+{
+    if (mcd_trace.installed) {
+        memset(mcd_trace_slots(tc), 0xff,
+               MCD_TRACE_MAX_TB_INSNS * sizeof(uint64_t));
+    }
+}
+
 #else /* !CONFIG_PLUGIN */
 
-static void mcd_trace_commit(McdTraceCpu *tc)
+static void mcd_trace_commit_pending(McdTraceCpu *tc)
+{
+}
+
+static void mcd_trace_clear_slots(McdTraceCpu *tc)
 {
 }
 
@@ -468,10 +549,10 @@ void mcd_trace_core_stopped(McdCore *c)
     if (!tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
+    mcd_trace_commit_pending(tc);
     if (tc->ran) {
         tc->ran = false;
-        tc->ring[(tc->count - 1) % tc->size].marker |= MCD_TRACE_MARKER_DEBUG;
+        mcd_trace_last(tc)->marker |= MCD_TRACE_MARKER_DEBUG;
         tc->marker |= MCD_TRACE_MARKER_RUN;
     }
 }
@@ -494,9 +575,12 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
     McdTraceCpu *tc = s->tc;
     bool was_armed = tc->armed;
 
-    mcd_trace_commit(tc);
+    if (was_armed) {
+        mcd_trace_commit_pending(tc);
+    }
     if (s->init || s->ring != tc->ring) {
         tc->count = 0;
+        tc->head = 0;
         tc->icount = 0;
         tc->marker = 0;
         tc->ran = false;
@@ -513,6 +597,7 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
     if (tc->armed && !was_armed) {
         tc->recording = !s->start_stopped;
         tc->n = tc->done = 0;
+        mcd_trace_clear_slots(tc);
     } else if (!tc->armed) {
         tc->recording = false;
         tc->n = tc->done = 0;

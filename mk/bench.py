@@ -53,16 +53,17 @@ ARCHS = {
 
 def riscv_loop():
     """
-    auipc t0, 0; 1: ld t1, 256(t0); addi t1, t1, 1; sd t1, 256(t0); j 1b
-    -- a counter at 0x80000100, to step through and to time.
+    auipc t0, 1; 1: ld t1, 0(t0); addi t1, t1, 1; sd t1, 0(t0); j 1b
+    -- a counter at 0x80001000, off the code's page, to step through and
+    to time.
     """
     with open(os.path.join(OUT, 'loop-riscv64.bin'), 'wb') as f:
-        f.write(bytes.fromhex('9702000003b302101303130023b062106ff05fff'))
+        f.write(bytes.fromhex('9712000003b302001303130023b062006ff05fff'))
 
 
 def counter_addr(arch):
     if arch == 'riscv64':
-        return ARCHS[arch]['ram'] + 0x100
+        return ARCHS[arch]['ram'] + 0x1000
     with open(os.path.join(B, 'mcd-demo', 'demo.syms')) as f:
         for line in f:
             addr, name = line.split()

@@ -162,6 +162,18 @@ static Frame *trace_read(RunTest *rt, uint64_t *n)
     return all;
 }
 
+/* Reset the core and halt it. */
+static uint32_t simple_rst(RunTest *rt)
+{
+    QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-rst', 'arguments':"
+                       " {'core-uid': %u, 'rst-class-vector': 1,"
+                       " 'rst-and-halt': true}}", rt->cores[0]);
+    uint32_t st = mcd_status(r);
+
+    qobject_unref(r);
+    return st;
+}
+
 static RunTest *trace_start(void)
 {
     RunTest *rt = mcd_run_start(1, "");
@@ -715,6 +727,52 @@ static void test_trace_two_cores(void)
     mcd_run_stop(rt);
 }
 
+/*
+ * Code the debugger rewrote, and a reset: the trace follows the new
+ * code, and then the core from its reset vector.
+ */
+static void test_trace_rewrite_reset(void)
+{
+    static const uint8_t nop_a64[] = { 0x1f, 0x20, 0x03, 0xd5 };
+    static const uint8_t nop_arm[] = { 0x00, 0xf0, 0x20, 0xe3 };
+    static const uint8_t nop_rv[] = { 0x13, 0x00, 0x00, 0x00 };
+    static const uint8_t nop_x86[] = { 0x90, 0x90 };
+    RunTest *rt = trace_start();
+    const RunArch *a = rt->a;
+    bool x86 = !strcmp(a->arch, "i386");
+    const uint8_t *nop = !strcmp(a->arch, "aarch64") ? nop_a64 :
+                         !strcmp(a->arch, "arm") ? nop_arm :
+                         x86 ? nop_x86 : nop_rv;
+    uint64_t branch = a->base + a->loop[3], n, at;
+    int steps = a->prologue + 3;
+    g_autofree Frame *f = NULL;
+
+    trace_arm(rt, 0, 0);
+    g_assert_cmpuint(mcd_run_step(rt, 0, steps), ==, MCD_RET_ACT_NONE);
+    g_free(mcd_run_wait_stopped(rt, 0));
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, branch);
+    /* The loop's branch becomes a nop: the core falls through. */
+    mcd_write(rt->t, rt->cores[0], rt->phys, branch, nop, x86 ? 2 : 4);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 2), ==, MCD_RET_ACT_NONE);
+    g_free(mcd_run_wait_stopped(rt, 0));
+    g_assert_cmpuint(simple_rst(rt), ==, MCD_RET_ACT_NONE);
+    at = mcd_run_pc(rt, 0);
+    g_assert_cmpuint(mcd_run_step(rt, 0, 1), ==, MCD_RET_ACT_NONE);
+    g_free(mcd_run_wait_stopped(rt, 0));
+
+    f = trace_read(rt, &n);
+    g_assert_cmpuint(n, ==, steps + 3);
+    for (int i = 0; i < steps; i++) {
+        g_assert_cmphex(f[i].addr, ==, mcd_run_expected_pc(a, i));
+    }
+    g_assert_cmphex(f[steps].addr, ==, branch);
+    g_assert_cmphex(f[steps + 1].addr, ==, branch + (x86 ? 1 : 4));
+    /* Real mode after a reset: CS has base 0xffff0000. */
+    g_assert_cmphex(f[steps + 2].addr, ==, at + (x86 ? 0xffff0000 : 0));
+    g_assert_cmpuint(f[steps + 2].timestamp, ==, steps + 2);
+    mcd_run_stop(rt);
+}
+
 /* A trace that is not armed records nothing, and a stopped one keeps. */
 static void test_trace_off(void)
 {
@@ -764,6 +822,7 @@ void mcd_trace_tests_register(void)
     qtest_add_func("/mcd/trace/triggers", test_trace_triggers);
     qtest_add_func("/mcd/trace/exception", test_trace_exception);
     qtest_add_func("/mcd/trace/interrupt", test_trace_interrupt);
+    qtest_add_func("/mcd/trace/rewrite-reset", test_trace_rewrite_reset);
     qtest_add_func("/mcd/trace/off", test_trace_off);
     if (!strcmp(qtest_get_arch(), "aarch64") ||
         !strcmp(qtest_get_arch(), "riscv64")) {
