@@ -373,7 +373,8 @@ static void test_watchpoints(void)
         g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"), data));
         qobject_unref(s);
         /* Stopped right after the accessing instruction. */
-        g_assert_cmphex(mcd_run_pc(rt, 0), ==, a->base + a->loop[cases[i].after]);
+        g_assert_cmphex(mcd_run_pc(rt, 0), ==,
+                        a->base + a->loop[cases[i].after]);
         g_assert_true(trig_captured(rt, 0, id));
         remove_trig(rt, 0, id);
     }
@@ -410,7 +411,8 @@ static void test_step(void)
         done += steps[i];
         /* mcd-step returns when the steps are done. */
         g_assert_cmphex(mcd_run_pc(rt, 0), ==, mcd_run_expected_pc(a, done));
-        g_assert_cmpuint(mcd_run_counter(rt), ==, mcd_run_expected_counter(a, done));
+        g_assert_cmpuint(mcd_run_counter(rt), ==,
+                         mcd_run_expected_counter(a, done));
         s = state(rt, 0);
         g_assert_cmpint(qdict_get_int(s, "state"), ==, MCD_CORE_STATE_DEBUG);
         g_assert_nonnull(strstr(qdict_get_str(s, "stop-str"),

@@ -38,7 +38,8 @@ static uint32_t trace_set(RunTest *rt, uint32_t state, uint32_t mode,
                        " 'trigger-delay': 0, 'timestamp-accuracy': 0,"
                        " 'timestamp-is-time': false, 'options': %u,"
                        " 'modified': false, 'info-str': ''}}}",
-                       rt->cores[trace_core], TRACE_ID, state, mode, size, options);
+                       rt->cores[trace_core], TRACE_ID, state, mode, size,
+                       options);
     uint32_t st = mcd_status(r);
 
     qobject_unref(r);
@@ -83,7 +84,8 @@ static uint32_t trace_read_some(RunTest *rt, uint64_t start, uint32_t n,
     QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-read-trace', 'arguments':"
                        " {'core-uid': %u, 'trace-id': %d, 'start-index': %"
                        PRIu64 ", 'num-frames': %u, 'trace-data-size': %u,"
-                       " 'packed': %i}}", rt->cores[trace_core], TRACE_ID, start, n,
+                       " 'packed': %i}}", rt->cores[trace_core], TRACE_ID,
+                       start, n,
                        (unsigned)sizeof(mcd_trace_data_core_st),
                        packed);
     uint32_t got;
@@ -521,29 +523,35 @@ typedef struct TrapProg {
     uint16_t ret;               /* exception: where it returns to */
 } TrapProg;
 
-#define CODE(c) c, sizeof(c)
-
 static const TrapProg trap_progs[] = {
-    { "aarch64", CODE(aarch64_exc_code), CODE(aarch64_handler), 0xa00, 4,
+    { "aarch64", aarch64_exc_code, sizeof(aarch64_exc_code),
+      aarch64_handler, sizeof(aarch64_handler), 0xa00, 4,
       { 0, 4, 8, 12 }, 4, {}, 16 },
-    { "arm", CODE(arm_exc_code), CODE(arm_handler), 0x808, 4,
+    { "arm", arm_exc_code, sizeof(arm_exc_code),
+      arm_handler, sizeof(arm_handler), 0x808, 4,
       { 0, 4, 8, 12, 16 }, 5, {}, 20 },
-    { "riscv64", CODE(riscv64_exc_code), CODE(riscv64_handler), 0x100, 4,
+    { "riscv64", riscv64_exc_code, sizeof(riscv64_exc_code),
+      riscv64_handler, sizeof(riscv64_handler), 0x100, 4,
       { 0, 4, 8, 12 }, 4, {}, 12 },
-    { "i386", CODE(i386_exc_code), CODE(i386_handler), 0x100, 1,
+    { "i386", i386_exc_code, sizeof(i386_exc_code),
+      i386_handler, sizeof(i386_handler), 0x100, 1,
       { 0, 3, 9, 15 }, 4, {}, 17 },
 };
 
 static const TrapProg irq_progs[] = {
-    { "aarch64", CODE(aarch64_irq_code), CODE(aarch64_handler), 0xa80, 4,
+    { "aarch64", aarch64_irq_code, sizeof(aarch64_irq_code),
+      aarch64_handler, sizeof(aarch64_handler), 0xa80, 4,
       { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64,
         68 }, 18, { 72, 76 } },
-    { "arm", CODE(arm_irq_code), CODE(arm_handler), 0x818, 4,
+    { "arm", arm_irq_code, sizeof(arm_irq_code),
+      arm_handler, sizeof(arm_handler), 0x818, 4,
       { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64,
         68, 72, 76, 80 }, 21, { 84, 88 } },
-    { "riscv64", CODE(riscv64_irq_code), CODE(riscv64_handler), 0x100, 4,
+    { "riscv64", riscv64_irq_code, sizeof(riscv64_irq_code),
+      riscv64_handler, sizeof(riscv64_handler), 0x100, 4,
       { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40 }, 11, { 44, 48 } },
-    { "i386", CODE(i386_irq_code), CODE(i386_handler), 0x100, 1,
+    { "i386", i386_irq_code, sizeof(i386_irq_code),
+      i386_handler, sizeof(i386_handler), 0x100, 1,
       { 0, 3, 9, 11, 17, 19, 25, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49,
         51, 53, 55, 57, 59, 61, 63 }, 24, { 64, 65 } },
 };
