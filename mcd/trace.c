@@ -138,15 +138,15 @@ void mcd_trace_setup(void)
     }
 }
 
-#ifdef CONFIG_PLUGIN
-
-/* Recording, in the vCPU thread or while the core is stopped. */
-
 /* The newest frame, which exists. */
 static McdTraceFrame *mcd_trace_last(McdTraceCpu *tc)
 {
     return &tc->ring[(tc->head ? tc->head : tc->size) - 1];
 }
+
+#ifdef CONFIG_PLUGIN
+
+/* Recording, in the vCPU thread or while the core is stopped. */
 
 static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
                           uint64_t data, uint8_t width)
@@ -336,25 +336,17 @@ static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
     }
     v = qemu_plugin_mem_get_value(info);
     width = 1 << qemu_plugin_mem_size_shift(info);
-    switch (v.type) {
-    case QEMU_PLUGIN_MEM_VALUE_U8:
-        mcd_trace_put(tc, cycle, vaddr, v.data.u8, width);
-        break;
-    case QEMU_PLUGIN_MEM_VALUE_U16:
-        mcd_trace_put(tc, cycle, vaddr, v.data.u16, width);
-        break;
-    case QEMU_PLUGIN_MEM_VALUE_U32:
-        mcd_trace_put(tc, cycle, vaddr, v.data.u32, width);
-        break;
-    case QEMU_PLUGIN_MEM_VALUE_U64:
-        mcd_trace_put(tc, cycle, vaddr, v.data.u64, width);
-        break;
-    case QEMU_PLUGIN_MEM_VALUE_U128:
+    if (v.type == QEMU_PLUGIN_MEM_VALUE_U128) {
         /* A frame holds 64 bits of data: two frames, low half first. */
         mcd_trace_put(tc, cycle, vaddr, v.data.u128.low, 8);
         mcd_trace_put(tc, cycle, vaddr + 8, v.data.u128.high, 8);
-        break;
+        return;
     }
+    mcd_trace_put(tc, cycle, vaddr,
+                  v.type == QEMU_PLUGIN_MEM_VALUE_U8 ? v.data.u8 :
+                  v.type == QEMU_PLUGIN_MEM_VALUE_U16 ? v.data.u16 :
+                  v.type == QEMU_PLUGIN_MEM_VALUE_U32 ? v.data.u32 :
+                  v.data.u64, width);
 }
 
 static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)

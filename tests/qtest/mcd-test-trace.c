@@ -280,6 +280,48 @@ static void test_trace_step(void)
     mcd_run_stop(rt);
 }
 
+/*
+ * Data triggers: TRACE_START on the store to the counter, TRACE_STOP on
+ * its load.  A data trigger acts on the access, after its instruction
+ * was recorded (or not), so each round records the store's data, the
+ * branch and the load instruction.  A breakpoint on the add ends each
+ * round.
+ */
+static void test_trace_data_triggers(void)
+{
+    RunTest *rt = trace_start();
+    const RunArch *a = rt->a;
+    g_autofree Frame *f = NULL;
+    uint64_t n;
+
+    g_assert_cmpuint(mcd_run_trig(rt, 0, MCD_TRIG_TYPE_WRITE,
+                                  MCD_TRIG_ACTION_TRACE_START, rt->logical,
+                                  a->data, 4), !=, 0);
+    g_assert_cmpuint(mcd_run_trig(rt, 0, MCD_TRIG_TYPE_READ,
+                                  MCD_TRIG_ACTION_TRACE_STOP, rt->logical,
+                                  a->data, 4), !=, 0);
+    g_assert_cmpuint(mcd_run_trig(rt, 0, MCD_TRIG_TYPE_IP, 0, rt->logical,
+                                  a->base + a->loop[1], 0), !=, 0);
+    trace_arm(rt, 0, OPT_DATA);
+    for (int round = 0; round < 4; round++) {
+        mcd_run_core(rt, 0, false);
+        g_free(mcd_run_wait_stopped(rt, 0));
+        g_assert_cmphex(mcd_run_pc(rt, 0), ==, a->base + a->loop[1]);
+    }
+    f = trace_read(rt, &n);
+    g_assert_cmpuint(n, ==, 9);
+    for (int i = 0; i < 9; i += 3) {
+        g_assert_cmpuint(f[i].cycle, ==, MCD_TRACE_CYCLE_WRITE);
+        g_assert_cmpuint(f[i].data, ==, i / 3 + 1);
+        g_assert_true(f[i].marker & MCD_TRACE_MARKER_START);
+        g_assert_cmphex(f[i + 1].addr, ==, a->base + a->loop[3]);
+        g_assert_cmphex(f[i + 2].addr, ==, a->base + a->loop[0]);
+        g_assert_cmpuint(f[i + 2].cycle, ==, MCD_TRACE_CYCLE_EXECUTE);
+        g_assert_true(f[i + 2].marker & MCD_TRACE_MARKER_STOP);
+    }
+    mcd_run_stop(rt);
+}
+
 /* Which instruction of the loop is at @addr. */
 static int loop_index(const RunArch *a, uint64_t addr)
 {
@@ -828,6 +870,7 @@ void mcd_trace_tests_register(void)
     qtest_add_func("/mcd/trace/step", test_trace_step);
     qtest_add_func("/mcd/trace/run-data", test_trace_run_data);
     qtest_add_func("/mcd/trace/triggers", test_trace_triggers);
+    qtest_add_func("/mcd/trace/data-triggers", test_trace_data_triggers);
     qtest_add_func("/mcd/trace/exception", test_trace_exception);
     qtest_add_func("/mcd/trace/interrupt", test_trace_interrupt);
     qtest_add_func("/mcd/trace/rewrite-reset", test_trace_rewrite_reset);
