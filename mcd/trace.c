@@ -100,6 +100,7 @@ static struct {
     bool installed;
     McdTraceCfg *cfg;           /* RCU */
     McdTraceCpu **by_vcpu;      /* indexed by cpu_index */
+    unsigned int num_vcpus;     /* of by_vcpu: a vCPU added later has none */
 #ifdef CONFIG_PLUGIN
     qemu_plugin_id_t id;
     struct qemu_plugin_scoreboard *slots;
@@ -124,6 +125,7 @@ void mcd_trace_setup(void)
         num_vcpus = MAX(num_vcpus, mcd_server.cores[i].cpu->cpu_index + 1);
     }
     mcd_trace.by_vcpu = g_new0(McdTraceCpu *, num_vcpus);
+    mcd_trace.num_vcpus = num_vcpus;
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdCore *c = &mcd_server.cores[i];
 
@@ -239,6 +241,12 @@ static inline void mcd_trace_commit(McdTraceCpu *tc, uint64_t *pc)
     tc->done = i;
 }
 
+/* The trace of vCPU @vcpu, NULL for a vCPU that is no MCD core. */
+static McdTraceCpu *mcd_trace_vcpu(unsigned int vcpu)
+{
+    return vcpu < mcd_trace.num_vcpus ? mcd_trace.by_vcpu[vcpu] : NULL;
+}
+
 /* A trace trigger @t of @tc's core was hit. */
 static void mcd_trace_trig_hit(McdTraceCpu *tc, const McdTraceTrig *t)
 {
@@ -275,7 +283,7 @@ static bool mcd_trace_trig_covers(const McdTraceTrig *t, uint64_t addr)
 
 static void mcd_trace_tb_exec(unsigned int vcpu, void *udata)
 {
-    McdTraceCpu *tc = mcd_trace.by_vcpu[vcpu];
+    McdTraceCpu *tc = mcd_trace_vcpu(vcpu);
     uint64_t *pc;
 
     if (!tc || !tc->armed) {
@@ -290,7 +298,7 @@ static void mcd_trace_tb_exec(unsigned int vcpu, void *udata)
 /* Before an instruction that an instruction trace trigger covers. */
 static void mcd_trace_insn_trig(unsigned int vcpu, void *udata)
 {
-    McdTraceCpu *tc = mcd_trace.by_vcpu[vcpu];
+    McdTraceCpu *tc = mcd_trace_vcpu(vcpu);
     McdTraceCfg *cfg = qatomic_rcu_read(&mcd_trace.cfg);
 
     if (!tc || !tc->armed) {
@@ -310,7 +318,7 @@ static void mcd_trace_insn_trig(unsigned int vcpu, void *udata)
 static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
                           uint64_t vaddr, void *udata)
 {
-    McdTraceCpu *tc = mcd_trace.by_vcpu[vcpu];
+    McdTraceCpu *tc = mcd_trace_vcpu(vcpu);
     McdTraceCfg *cfg = qatomic_rcu_read(&mcd_trace.cfg);
     bool store = qemu_plugin_mem_is_store(info);
     uint8_t cycle = store ? MCD_TRACE_CYCLE_WRITE : MCD_TRACE_CYCLE_READ;
