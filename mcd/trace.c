@@ -230,6 +230,7 @@ static inline void mcd_trace_commit(McdTraceCpu *tc, uint64_t *pc)
             qatomic_set(&tc->count, tc->count + i - tc->done);
         }
     } else {
+        /* STACK or a trigger delay: mcd_trace_put() may stop recording. */
         for (; i < tc->n && pc[i] != MCD_TRACE_NO_PC; i++) {
             tc->icount++;
             if (tc->recording) {
@@ -250,9 +251,6 @@ static McdTraceCpu *mcd_trace_vcpu(unsigned int vcpu)
 /* A trace trigger @t of @tc's core was hit. */
 static void mcd_trace_trig_hit(McdTraceCpu *tc, const McdTraceTrig *t)
 {
-    if (!tc->armed) {
-        return;
-    }
     if (t->action & MCD_TRIG_ACTION_TRACE_START && !tc->recording &&
         tc->state == MCD_TRACE_STATE_ARM) {
         tc->recording = true;

@@ -190,8 +190,8 @@ QDict *mcd_run_wait_stopped(RunTest *rt, int core)
     g_assert_not_reached();
 }
 
-static uint32_t simple_call(RunTest *rt, const char *cmd, int core,
-                            const char *more)
+uint32_t mcd_run_call(RunTest *rt, const char *cmd, int core,
+                      const char *more)
 {
     g_autofree char *req = g_strdup_printf(
         "{'execute': '%s', 'arguments': {'core-uid': %u%s%s}}", cmd,
@@ -205,7 +205,7 @@ static uint32_t simple_call(RunTest *rt, const char *cmd, int core,
 
 void mcd_run_core(RunTest *rt, int core, bool global)
 {
-    g_assert_cmpuint(simple_call(rt, "mcd-run", core,
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-run", core,
                                  global ? "'global': true" :
                                           "'global': false"),
                      ==, MCD_RET_ACT_NONE);
@@ -213,7 +213,7 @@ void mcd_run_core(RunTest *rt, int core, bool global)
 
 void mcd_run_stop_core(RunTest *rt, int core, bool global)
 {
-    g_assert_cmpuint(simple_call(rt, "mcd-stop", core,
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-stop", core,
                                  global ? "'global': true" :
                                           "'global': false"),
                      ==, MCD_RET_ACT_NONE);
@@ -225,7 +225,7 @@ uint32_t mcd_run_step(RunTest *rt, int core, uint32_t n)
         "'global': false, 'step-type': %d, 'n-steps': %u",
         MCD_CORE_STEP_TYPE_INSTR, n);
 
-    return simple_call(rt, "mcd-step", core, args);
+    return mcd_run_call(rt, "mcd-step", core, args);
 }
 
 uint32_t mcd_run_trig(RunTest *rt, int core, uint32_t type, uint32_t action,
@@ -270,7 +270,7 @@ static void remove_trig(RunTest *rt, int core, uint32_t id)
 {
     g_autofree char *args = g_strdup_printf("'trig-id': %u", id);
 
-    g_assert_cmpuint(simple_call(rt, "mcd-remove-trig", core, args), ==,
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-remove-trig", core, args), ==,
                      MCD_RET_ACT_NONE);
 }
 
@@ -477,7 +477,7 @@ static void test_reset(void)
     g_usleep(10000);
 
     /* Reset and halt: at the reset vector, in debug state. */
-    g_assert_cmpuint(simple_call(rt, "mcd-rst", 0, "'rst-class-vector': 1,"
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-rst", 0, "'rst-class-vector': 1,"
                                  " 'rst-and-halt': true"), ==,
                      MCD_RET_ACT_NONE);
     r = state(rt, 0);
@@ -494,11 +494,11 @@ static void test_reset(void)
     assert_stop(rt, 0, id, "breakpoint", store);
 
     /* A core reset of just this core. */
-    g_assert_cmpuint(simple_call(rt, "mcd-rst", 0, "'rst-class-vector': 2,"
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-rst", 0, "'rst-class-vector': 2,"
                                  " 'rst-and-halt': true"), ==,
                      MCD_RET_ACT_NONE);
     g_assert_cmpuint(state_of(rt, 0), ==, MCD_CORE_STATE_DEBUG);
-    g_assert_cmpuint(simple_call(rt, "mcd-rst", 0, "'rst-class-vector': 8,"
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-rst", 0, "'rst-class-vector': 8,"
                                  " 'rst-and-halt': true"), ==,
                      MCD_RET_ACT_HANDLE_ERROR);
     mcd_assert_error(rt->t, rt->cores[0], MCD_ERR_PARAM);
@@ -563,7 +563,7 @@ static void test_smp(void)
     mcd_run_stop_core(rt, 1, false);
 
     /* A core taken out of global run control stays as it is. */
-    g_assert_cmpuint(simple_call(rt, "mcd-set-global", 3, "'enable': false"),
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-set-global", 3, "'enable': false"),
                      ==, MCD_RET_ACT_NONE);
     mcd_run_core(rt, 0, true);
     g_assert_true(is_stopped(rt, 3));
@@ -684,15 +684,15 @@ static void test_triggers_misc(void)
     g_assert_cmpint(qdict_get_int(r, "num-trigs"), ==, 3);
     qobject_unref(r);
     remove_trig(rt, 0, ids[1]);
-    g_assert_cmpuint(simple_call(rt, "mcd-remove-trig", 0, "'trig-id': 4242"),
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-remove-trig", 0, "'trig-id': 4242"),
                      ==, MCD_RET_ACT_HANDLE_ERROR);
-    g_assert_cmpuint(simple_call(rt, "mcd-activate-trig-set", 0, NULL), ==,
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-activate-trig-set", 0, NULL), ==,
                      MCD_RET_ACT_NONE);
     r = mcd_ret(rt->t, "{'execute': 'mcd-qry-trig-set-state', 'arguments':"
                 " {'core-uid': %u}}", rt->cores[0]);
     g_assert_true(qdict_get_bool(qdict_get_qdict(r, "trig-state"), "active"));
     qobject_unref(r);
-    g_assert_cmpuint(simple_call(rt, "mcd-remove-trig-set", 0, NULL), ==,
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-remove-trig-set", 0, NULL), ==,
                      MCD_RET_ACT_NONE);
     r = mcd_ret(rt->t, "{'execute': 'mcd-qry-trig-set', 'arguments':"
                 " {'core-uid': %u, 'start-index': 0, 'num-trigs': 0}}",
@@ -701,7 +701,7 @@ static void test_triggers_misc(void)
     qobject_unref(r);
 
     create_trig(rt, 0, MCD_TRIG_TYPE_IP, rt->logical, a->base, 0);
-    g_assert_cmpuint(simple_call(rt, "mcd-close-core", 0, NULL), ==,
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-close-core", 0, NULL), ==,
                      MCD_RET_ACT_NONE);
     rt->cores[0] = mcd_open_core(rt->t, 0);
     r = mcd_ret(rt->t, "{'execute': 'mcd-qry-trig-set', 'arguments':"
@@ -966,7 +966,7 @@ static void test_reset_leaves_virt(void)
 
     mcd_write_reg(rt->t, rt->cores[0], "priv", 5);       /* VS */
     g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 5);
-    g_assert_cmpuint(simple_call(rt, "mcd-rst", 0, "'rst-class-vector': 2,"
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-rst", 0, "'rst-class-vector': 2,"
                                  " 'rst-and-halt': true"), ==,
                      MCD_RET_ACT_NONE);
     g_assert_cmpuint(mcd_read_reg(rt->t, rt->cores[0], "priv"), ==, 3);

@@ -164,18 +164,6 @@ static Frame *trace_read(RunTest *rt, uint64_t *n)
     return all;
 }
 
-/* Reset the core and halt it. */
-static uint32_t simple_rst(RunTest *rt)
-{
-    QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-rst', 'arguments':"
-                       " {'core-uid': %u, 'rst-class-vector': 1,"
-                       " 'rst-and-halt': true}}", rt->cores[0]);
-    uint32_t st = mcd_status(r);
-
-    qobject_unref(r);
-    return st;
-}
-
 static RunTest *trace_start(void)
 {
     RunTest *rt = mcd_run_start(1, "");
@@ -688,10 +676,20 @@ static void test_trace_interrupt(void)
     uint64_t base = rt->a->base, n, last;
     g_autofree Frame *f = trap_run(rt, p, &n);
 
+    QDict *s = trace_state(rt);
+    /*
+     * A timer the host delivers late lets the loop fill the buffer:
+     * then only the loop is left, from either of its instructions.
+     */
+    bool wrapped = qdict_get_bool(s, "wraparound");
+    uint64_t skip = wrapped ? 0 : p->nflow;
+    int phase = wrapped && f[0].addr == base + p->loop[1];
+
+    qobject_unref(s);
     g_assert_cmpuint(n, >, p->nflow + 1);
     for (uint64_t i = 0; i < n - 1; i++) {
-        uint64_t want = i < p->nflow ? p->flow[i] :
-                        p->loop[(i - p->nflow) % 2];
+        uint64_t want = i < skip ? p->flow[i] :
+                        p->loop[(i - skip + phase) % 2];
 
         g_assert_cmphex(f[i].addr, ==, base + want);
     }
@@ -805,7 +803,9 @@ static void test_trace_rewrite_reset(void)
     mcd_write(rt->t, rt->cores[0], rt->phys, branch, nop, x86 ? 2 : 4);
     g_assert_cmpuint(mcd_run_step(rt, 0, 2), ==, MCD_RET_ACT_NONE);
     g_free(mcd_run_wait_stopped(rt, 0));
-    g_assert_cmpuint(simple_rst(rt), ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(mcd_run_call(rt, "mcd-rst", 0, "'rst-class-vector': 1,"
+                                  " 'rst-and-halt': true"), ==,
+                     MCD_RET_ACT_NONE);
     at = mcd_run_pc(rt, 0);
     g_assert_cmpuint(mcd_run_step(rt, 0, 1), ==, MCD_RET_ACT_NONE);
     g_free(mcd_run_wait_stopped(rt, 0));

@@ -60,6 +60,9 @@ uint32_t mcd_run_counter(RunTest *rt);
 uint64_t mcd_run_pc(RunTest *rt, int core);
 /* Wait for @core to stop; return its state (caller unrefs). */
 QDict *mcd_run_wait_stopped(RunTest *rt, int core);
+/* Command @cmd for @core with the arguments @more (or none); its status. */
+uint32_t mcd_run_call(RunTest *rt, const char *cmd, int core,
+                      const char *more);
 void mcd_run_core(RunTest *rt, int core, bool global);
 void mcd_run_stop_core(RunTest *rt, int core, bool global);
 /* Step @core by @n instructions; the status. */
