@@ -70,16 +70,14 @@
 
 /*
  * The core trace (trace.c): every core has one, of at most
- * MCD_TRACE_MAX_FRAMES frames of 32 bytes, MCD_TRACE_DEFAULT_FRAMES
- * unless the client sets a size.  Option bit MCD_TRACE_OPT_DATA records
- * loads and stores too.  A translation block has at most
- * MCD_TRACE_MAX_TB_INSNS (TCG_MAX_INSNS) instructions.
+ * MCD_TRACE_MAX_FRAMES frames (48 bytes each: a frame and a run of
+ * instructions), MCD_TRACE_DEFAULT_FRAMES unless the client sets a size.
+ * Option bit MCD_TRACE_OPT_DATA records loads and stores too.
  */
 #define MCD_TRACE_ID 1
 #define MCD_TRACE_DEFAULT_FRAMES (64 * 1024)
 #define MCD_TRACE_MAX_FRAMES (4u * 1024 * 1024)
 #define MCD_TRACE_OPT_DATA 0x1
-#define MCD_TRACE_MAX_TB_INSNS 512
 #define MCD_TRACE_TRIG_ACTIONS (MCD_TRIG_ACTION_TRACE_START | \
                                 MCD_TRIG_ACTION_TRACE_STOP | \
                                 MCD_TRIG_ACTION_TRACE_TRIGGER)

@@ -10,14 +10,18 @@
  * The trace is a plugin built into QEMU (qemu_plugin_install_builtin()),
  * installed the first time a trace is armed.  While no trace is armed it
  * translates nothing, so the generated code has no instrumentation.
- * While one is armed, each translation block gets a call at its start,
- * and each of its instructions an inline store of its address into slot
- * i of the vCPU's slots (a scoreboard); the call at the next block's
- * start commits the slots its predecessor filled.  An instruction that
- * raised an exception has filled its slot, so the trace holds exactly
- * the instructions that started, across exceptions, interrupts (taken
- * between blocks), code that modifies itself and resets.  Data frames
- * come from memory callbacks, which commit their instruction first.
+ * While one is armed, translation keeps the addresses of each block's
+ * instructions (a McdTraceBlock, freed with the code cache), each block
+ * gets a call at its start, and its instruction i an inline store of i + 1
+ * into the vCPU's started count (a scoreboard).  The call at the next
+ * block's start records how far its predecessor got: one run (block,
+ * first, n) for a plain FIFO trace, expanded into frames only when the
+ * core stops or a setting changes, and only as many as the buffer holds.
+ * An instruction that raised an exception has stored its count, so the
+ * trace holds exactly the instructions that started, across exceptions,
+ * interrupts (taken between blocks), code that modifies itself and
+ * resets.  Data frames come from memory callbacks, which commit their
+ * instruction first.
  *
  * Threads: a core's McdTraceCpu is written by its vCPU thread while the
  * core runs (the callbacks, and run_on_cpu() for settings), and by the
@@ -43,9 +47,6 @@
 #include "qemu/plugin.h"
 #endif
 
-/* Not an instruction address: the slot of an instruction not started. */
-#define MCD_TRACE_NO_PC UINT64_MAX
-
 typedef struct McdTraceFrame {
     uint64_t timestamp;
     uint64_t addr;
@@ -54,6 +55,25 @@ typedef struct McdTraceFrame {
     uint8_t cycle;
     uint8_t width;
 } McdTraceFrame;
+
+/* The instructions of a translated block, which its runs refer to. */
+typedef struct McdTraceBlock {
+    uint32_t n;
+    uint64_t pc[];
+} McdTraceBlock;
+
+/*
+ * Instructions first .. first + n - 1 of @block executed; a block has at
+ * most TCG_MAX_INSNS (512) of them.
+ */
+typedef struct McdTraceRun {
+    const McdTraceBlock *block;
+    uint16_t first, n;
+    uint32_t marker;            /* of the first of them */
+} McdTraceRun;
+
+/* A buffer of n frames holds n frames and n runs, so it never drops one. */
+#define MCD_TRACE_BYTES_PER_FRAME (sizeof(McdTraceFrame) + sizeof(McdTraceRun))
 
 /* What translation and the callbacks need to know of all cores. */
 typedef struct McdTraceTrig {
@@ -82,8 +102,11 @@ struct McdTraceCpu {
 
     /* Recording: the vCPU's while it runs. */
     McdTraceFrame *ring;        /* size frames, NULL until first armed */
+    McdTraceRun *runs;          /* size runs not yet expanded to frames */
     uint64_t count;             /* frames recorded since initialized */
     uint64_t head;              /* where the next frame goes */
+    uint64_t num_runs, run_head;
+    uint64_t run_frames;        /* the frames the runs hold */
     uint64_t icount;            /* instructions executed while armed */
     uint64_t delay_left;        /* frames still to record after TRIGGER */
     bool armed;                 /* state ARM or TRIGGER */
@@ -91,8 +114,9 @@ struct McdTraceCpu {
     bool data;                  /* records loads and stores */
     bool ran;                   /* a frame was recorded since the last stop */
     uint32_t marker;            /* for the next frame */
-    uint32_t n, done;           /* instructions of the block; committed */
-    uint64_t *slots;            /* the vCPU's in the scoreboard */
+    const McdTraceBlock *block; /* executing, NULL before the first */
+    uint32_t done;              /* of its instructions, recorded */
+    uint64_t *started;          /* of its instructions; in the scoreboard */
     int cpu_index;
 };
 
@@ -103,7 +127,9 @@ static struct {
     unsigned int num_vcpus;     /* of by_vcpu: a vCPU added later has none */
 #ifdef CONFIG_PLUGIN
     qemu_plugin_id_t id;
-    struct qemu_plugin_scoreboard *slots;
+    struct qemu_plugin_scoreboard *started;
+    QemuMutex lock;             /* for blocks */
+    GPtrArray *blocks;          /* McdTraceBlock, until the code cache goes */
 #endif
 } mcd_trace;
 
@@ -138,6 +164,10 @@ void mcd_trace_setup(void)
         };
         mcd_trace.by_vcpu[c->cpu->cpu_index] = c->trace;
     }
+#ifdef CONFIG_PLUGIN
+    qemu_mutex_init(&mcd_trace.lock);
+    mcd_trace.blocks = g_ptr_array_new_with_free_func(g_free);
+#endif
 }
 
 /* The newest frame, which exists. */
@@ -182,64 +212,92 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
     }
 }
 
-static uint64_t *mcd_trace_slots(McdTraceCpu *tc)
+/*
+ * Expand the runs recorded since the last expansion into frames: only
+ * the newest size frames of them, the rest would be overwritten.  The
+ * runs follow each other without a gap, so their timestamps are the
+ * last ones before icount.
+ */
+static void mcd_trace_expand(McdTraceCpu *tc)
 {
-    return tc->slots;
+    uint64_t keep = MIN(tc->run_frames, tc->size), have = 0, skip;
+    uint64_t r = tc->run_head, pos, ts = tc->icount - keep;
+
+    if (!tc->run_frames) {
+        return;
+    }
+    /* size runs hold at least size frames: this finds the oldest one. */
+    for (uint64_t k = 0; have < keep && k < tc->num_runs; k++) {
+        r = r ? r - 1 : tc->size - 1;
+        have += tc->runs[r].n;
+    }
+    skip = have - keep;
+    pos = (tc->count - keep) % tc->size;
+    for (; keep; r = r + 1 == tc->size ? 0 : r + 1) {
+        const McdTraceRun *run = &tc->runs[r];
+
+        for (uint32_t i = skip; i < run->n && keep; i++, keep--) {
+            tc->ring[pos] = (McdTraceFrame) {
+                .timestamp = ts++,
+                .addr = run->block->pc[run->first + i],
+                .marker = i ? 0 : run->marker,
+                .cycle = MCD_TRACE_CYCLE_EXECUTE,
+            };
+            if (++pos == tc->size) {
+                pos = 0;
+            }
+        }
+        skip = 0;
+    }
+    tc->head = tc->count % tc->size;
+    tc->run_frames = tc->num_runs = tc->run_head = 0;
 }
 
 /*
  * Record the instructions of the current block that started since the
- * last commit, and empty their slots again: a block's slots are all
- * empty when it starts.  This runs for every block, so the common case
- * (FIFO, no trigger delay) is a plain loop.
+ * last commit.  This runs for every block: a plain FIFO trace keeps it
+ * to one run (expanded when the core stops or a setting changes), the
+ * rest records frame by frame.
  */
-static inline void mcd_trace_commit(McdTraceCpu *tc, uint64_t *pc)
+static inline void mcd_trace_commit(McdTraceCpu *tc)
 {
-    uint32_t i = tc->done;
+    const McdTraceBlock *b = tc->block;
+    uint32_t first = tc->done, n;
 
+    if (!b) {
+        return;
+    }
+    n = MIN(*tc->started, b->n);
+    if (n <= first) {
+        return;
+    }
+    tc->done = n;
     if (!tc->recording) {
-        for (; i < tc->n && pc[i] != MCD_TRACE_NO_PC; i++) {
-            pc[i] = MCD_TRACE_NO_PC;
-        }
-        tc->icount += i - tc->done;
-    } else if (tc->mode == MCD_TRACE_MODE_FIFO &&
+        tc->icount += n - first;
+    } else if (tc->mode == MCD_TRACE_MODE_FIFO && !tc->data &&
                tc->state == MCD_TRACE_STATE_ARM) {
-        /* Locals: the frames written could alias @tc's members. */
-        McdTraceFrame *ring = tc->ring;
-        uint64_t head = tc->head, size = tc->size, ts = tc->icount;
-        uint32_t n = tc->n, marker = tc->marker;
-
-        for (; i < n && pc[i] != MCD_TRACE_NO_PC; i++) {
-            ring[head] = (McdTraceFrame) {
-                .timestamp = ts++,
-                .addr = pc[i],
-                .marker = marker,
-                .cycle = MCD_TRACE_CYCLE_EXECUTE,
-            };
-            marker = 0;
-            pc[i] = MCD_TRACE_NO_PC;
-            if (++head == size) {
-                head = 0;
-            }
+        tc->runs[tc->run_head] = (McdTraceRun) {
+            .block = b, .first = first, .n = n - first, .marker = tc->marker,
+        };
+        if (++tc->run_head == tc->size) {
+            tc->run_head = 0;
         }
-        if (i != tc->done) {
-            tc->head = head;
-            tc->icount = ts;
-            tc->marker = 0;
-            tc->ran = true;
-            qatomic_set(&tc->count, tc->count + i - tc->done);
-        }
+        tc->num_runs = MIN(tc->num_runs + 1, tc->size);
+        tc->run_frames += n - first;
+        tc->icount += n - first;
+        tc->marker = 0;
+        tc->ran = true;
+        qatomic_set(&tc->count, tc->count + n - first);
     } else {
-        /* STACK or a trigger delay: mcd_trace_put() may stop recording. */
-        for (; i < tc->n && pc[i] != MCD_TRACE_NO_PC; i++) {
+        /* STACK, data or a trigger delay: mcd_trace_put() may stop. */
+        mcd_trace_expand(tc);
+        for (uint32_t i = first; i < n; i++) {
             tc->icount++;
             if (tc->recording) {
-                mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE, pc[i], 0, 0);
+                mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE, b->pc[i], 0, 0);
             }
-            pc[i] = MCD_TRACE_NO_PC;
         }
     }
-    tc->done = i;
 }
 
 /* The trace of vCPU @vcpu, NULL for a vCPU that is no MCD core. */
@@ -251,6 +309,7 @@ static McdTraceCpu *mcd_trace_vcpu(unsigned int vcpu)
 /* A trace trigger @t of @tc's core was hit. */
 static void mcd_trace_trig_hit(McdTraceCpu *tc, const McdTraceTrig *t)
 {
+    mcd_trace_expand(tc);
     if (t->action & MCD_TRIG_ACTION_TRACE_START && !tc->recording &&
         tc->state == MCD_TRACE_STATE_ARM) {
         tc->recording = true;
@@ -279,18 +338,18 @@ static bool mcd_trace_trig_covers(const McdTraceTrig *t, uint64_t addr)
     return addr >= t->addr && addr - t->addr < t->len;
 }
 
+/* A new block starts: its instructions store 1, 2, ... in started. */
 static void mcd_trace_tb_exec(unsigned int vcpu, void *udata)
 {
     McdTraceCpu *tc = mcd_trace_vcpu(vcpu);
-    uint64_t *pc;
 
     if (!tc || !tc->armed) {
         return;
     }
-    pc = mcd_trace_slots(tc);
-    mcd_trace_commit(tc, pc);
-    tc->n = (uintptr_t)udata;
+    mcd_trace_commit(tc);
+    tc->block = udata;
     tc->done = 0;
+    *tc->started = 0;
 }
 
 /* Before an instruction that an instruction trace trigger covers. */
@@ -302,7 +361,7 @@ static void mcd_trace_insn_trig(unsigned int vcpu, void *udata)
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc, mcd_trace_slots(tc));
+    mcd_trace_commit(tc);
     for (uint32_t i = 0; i < cfg->num_trigs; i++) {
         const McdTraceTrig *t = &cfg->trigs[i];
 
@@ -326,7 +385,7 @@ static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc, mcd_trace_slots(tc));
+    mcd_trace_commit(tc);
     for (uint32_t i = 0; cfg->data_trigs && i < cfg->num_trigs; i++) {
         const McdTraceTrig *t = &cfg->trigs[i];
 
@@ -359,23 +418,24 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     McdTraceCfg *cfg = qatomic_rcu_read(&mcd_trace.cfg);
     size_t n = qemu_plugin_tb_n_insns(tb);
+    qemu_plugin_u64 started = { .score = mcd_trace.started };
+    McdTraceBlock *b;
 
     if (!cfg || !cfg->active || !n) {
         return;
     }
-    /* TCG_MAX_INSNS bounds a block; the slots are sized for it. */
-    n = MIN(n, MCD_TRACE_MAX_TB_INSNS);
+    b = g_malloc(sizeof(*b) + n * sizeof(b->pc[0]));
+    b->n = n;
+    qemu_mutex_lock(&mcd_trace.lock);
+    g_ptr_array_add(mcd_trace.blocks, b);
+    qemu_mutex_unlock(&mcd_trace.lock);
     qemu_plugin_register_vcpu_tb_exec_cb(tb, mcd_trace_tb_exec,
-                                         QEMU_PLUGIN_CB_NO_REGS,
-                                         (void *)(uintptr_t)n);
+                                         QEMU_PLUGIN_CB_NO_REGS, b);
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t pc = qemu_plugin_insn_vaddr(insn);
-        qemu_plugin_u64 slot = {
-            .score = mcd_trace.slots,
-            .offset = i * sizeof(uint64_t),
-        };
 
+        b->pc[i] = pc;
         for (uint32_t k = 0; k < cfg->num_trigs; k++) {
             if (cfg->trigs[k].type == MCD_TRIG_TYPE_IP &&
                 mcd_trace_trig_covers(&cfg->trigs[k], pc)) {
@@ -386,7 +446,7 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
             }
         }
         qemu_plugin_register_vcpu_insn_exec_inline_per_vcpu(
-            insn, QEMU_PLUGIN_INLINE_STORE_U64, slot, pc);
+            insn, QEMU_PLUGIN_INLINE_STORE_U64, started, i + 1);
         if (cfg->data || cfg->data_trigs) {
             qemu_plugin_register_vcpu_mem_cb(insn, mcd_trace_mem,
                                              QEMU_PLUGIN_CB_NO_REGS,
@@ -395,18 +455,33 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     }
 }
 
+/* Record what the current block executed so far, as frames. */
+static void mcd_trace_commit_pending(McdTraceCpu *tc)
+{
+    mcd_trace_commit(tc);
+    mcd_trace_expand(tc);
+}
+
 /*
- * Where each vCPU's slots are.  The scoreboard moves when a vCPU is
- * added, and then the code cache is flushed, with every vCPU stopped.
+ * The code cache was flushed, with every vCPU out of its code (or a vCPU
+ * was added, and the scoreboard moved).  Nothing executes the blocks of
+ * the old code any more: record what they executed, and free them.
  */
-static void mcd_trace_find_slots(qemu_plugin_id_t id)
+static void mcd_trace_flushed(qemu_plugin_id_t id)
 {
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdTraceCpu *tc = mcd_server.cores[i].trace;
 
-        tc->slots = qemu_plugin_scoreboard_find(mcd_trace.slots,
-                                                tc->cpu_index);
+        tc->started = qemu_plugin_scoreboard_find(mcd_trace.started,
+                                                  tc->cpu_index);
+        if (tc->armed) {
+            mcd_trace_commit_pending(tc);
+        }
+        tc->block = NULL;
     }
+    qemu_mutex_lock(&mcd_trace.lock);
+    g_ptr_array_set_size(mcd_trace.blocks, 0);
+    qemu_mutex_unlock(&mcd_trace.lock);
 }
 
 static int mcd_trace_plugin_install(qemu_plugin_id_t id,
@@ -414,10 +489,15 @@ static int mcd_trace_plugin_install(qemu_plugin_id_t id,
                                     int argc, char **argv)
 {
     mcd_trace.id = id;
-    mcd_trace.slots = qemu_plugin_scoreboard_new(MCD_TRACE_MAX_TB_INSNS *
-                                                 sizeof(uint64_t));
-    mcd_trace_find_slots(id);
-    qemu_plugin_register_flush_cb(id, mcd_trace_find_slots);
+    /* A cache line each: every vCPU stores to its own for each insn. */
+    mcd_trace.started = qemu_plugin_scoreboard_new(64);
+    for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
+        McdTraceCpu *tc = mcd_server.cores[i].trace;
+
+        tc->started = qemu_plugin_scoreboard_find(mcd_trace.started,
+                                                  tc->cpu_index);
+    }
+    qemu_plugin_register_flush_cb(id, mcd_trace_flushed);
     return 0;
 }
 
@@ -500,30 +580,9 @@ static void mcd_trace_update(void)
     }
 }
 
-/* Record what the current block executed so far. */
-static void mcd_trace_commit_pending(McdTraceCpu *tc)
-{
-    if (tc->n) {
-        mcd_trace_commit(tc, mcd_trace_slots(tc));
-    }
-}
-
-/* Empty the slots of @tc's vCPU, which ran uninstrumented for it. */
-static void mcd_trace_clear_slots(McdTraceCpu *tc)
-{
-    if (mcd_trace.installed) {
-        memset(mcd_trace_slots(tc), 0xff,
-               MCD_TRACE_MAX_TB_INSNS * sizeof(uint64_t));
-    }
-}
-
 #else /* !CONFIG_PLUGIN */
 
 static void mcd_trace_commit_pending(McdTraceCpu *tc)
-{
-}
-
-static void mcd_trace_clear_slots(McdTraceCpu *tc)
 {
 }
 
@@ -582,9 +641,12 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
         tc->icount = 0;
         tc->marker = 0;
         tc->ran = false;
+        tc->run_frames = tc->num_runs = tc->run_head = 0;
     }
     s->old = s->ring != tc->ring ? tc->ring : NULL;
     tc->ring = s->ring;
+    /* The runs follow the frames, in the same allocation. */
+    tc->runs = s->ring ? (McdTraceRun *)(s->ring + s->size) : NULL;
     tc->size = s->size;
     tc->mode = s->mode;
     tc->options = s->options;
@@ -594,11 +656,10 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
                 s->state == MCD_TRACE_STATE_TRIGGER;
     if (tc->armed && !was_armed) {
         tc->recording = !s->start_stopped;
-        tc->n = tc->done = 0;
-        mcd_trace_clear_slots(tc);
+        tc->block = NULL;
     } else if (!tc->armed) {
         tc->recording = false;
-        tc->n = tc->done = 0;
+        tc->block = NULL;
     }
     if (s->state == MCD_TRACE_STATE_TRIGGER) {
         tc->delay_left = MAX(s->trigger_delay, 1);
@@ -806,7 +867,7 @@ mcd_return_et mcd_set_trace_state_f(const mcd_core_st *core, uint32_t trace_id,
     if (s.state == MCD_TRACE_STATE_DISABLE) {
         s.ring = NULL;
     } else if (!tc->ring || s.size != tc->size) {
-        s.ring = g_try_new(McdTraceFrame, s.size);
+        s.ring = g_try_malloc(s.size * MCD_TRACE_BYTES_PER_FRAME);
         if (!s.ring) {
             return mcd_fail(c, MCD_ERR_GENERAL, "no memory for a trace of "
                             "%" PRIu64 " frames", s.size);

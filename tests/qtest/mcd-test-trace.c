@@ -392,6 +392,61 @@ static void test_trace_run_data(void)
 }
 
 /*
+ * Program flow only, running freely: runs of blocks are recorded and
+ * expanded into frames at the stop.  Trace triggers added meanwhile (on
+ * an address the loop never reaches) flush the code cache under the
+ * running core, which expands what the old blocks ran.  A buffer of an
+ * odd size keeps exactly the newest frames: the loop in order, with
+ * timestamps that count every instruction.
+ */
+static void test_trace_run(void)
+{
+    RunTest *rt = trace_start();
+    const RunArch *a = rt->a;
+    uint64_t n, count, want = 20000;
+    g_autofree Frame *f = NULL;
+    QDict *s;
+    int k;
+
+    trace_arm(rt, 999, 0);
+    mcd_run_core(rt, 0, false);
+    for (int i = 0; i < 3; i++) {
+        while (trace_count(rt) < want) {
+            g_usleep(1000);
+        }
+        g_assert_cmpuint(mcd_run_trig(rt, 0, MCD_TRIG_TYPE_IP,
+                                      MCD_TRIG_ACTION_TRACE_START,
+                                      rt->logical, a->base + 0x800 + i * 4,
+                                      0), !=, 0);
+        want *= 2;
+    }
+    mcd_run_stop_core(rt, 0, false);
+    g_free(mcd_run_wait_stopped(rt, 0));
+
+    s = trace_state(rt);
+    g_assert_true(qdict_get_bool(s, "wraparound"));
+    g_assert_cmpuint(mcd_get_u64(s, "frames"), ==, 999);
+    count = mcd_get_u64(s, "count");
+    g_assert_cmpuint(count, >=, want / 2);
+    qobject_unref(s);
+    f = trace_read(rt, &n);
+    g_assert_cmpuint(n, ==, 999);
+    g_assert_true(f[0].marker & MCD_TRACE_MARKER_GAP);
+    g_assert_true(f[n - 1].marker & MCD_TRACE_MARKER_DEBUG);
+    /* Nothing was left out: the newest frame is instruction count - 1. */
+    g_assert_cmpuint(f[n - 1].timestamp, ==, count - 1);
+    k = loop_index(a, f[0].addr);
+    for (uint64_t i = 0; i < n; i++, k = (k + 1) % 4) {
+        g_assert_cmpuint(f[i].cycle, ==, MCD_TRACE_CYCLE_EXECUTE);
+        g_assert_cmphex(f[i].addr, ==, a->base + a->loop[k]);
+        g_assert_cmpuint(f[i].timestamp, ==, count - n + i);
+    }
+    /* The core stopped before the instruction after the newest frame. */
+    g_assert_cmphex(mcd_run_pc(rt, 0), ==, a->base + a->loop[k]);
+    mcd_run_stop(rt);
+}
+
+/*
  * TRACE_START on the loop's add, TRACE_STOP on its branch: only the add
  * and the store are recorded, each time round.  A breakpoint on the
  * load ends each round.
@@ -868,6 +923,7 @@ void mcd_trace_tests_register(void)
     }
     qtest_add_func("/mcd/trace/sources", test_trace_sources);
     qtest_add_func("/mcd/trace/step", test_trace_step);
+    qtest_add_func("/mcd/trace/run", test_trace_run);
     qtest_add_func("/mcd/trace/run-data", test_trace_run_data);
     qtest_add_func("/mcd/trace/triggers", test_trace_triggers);
     qtest_add_func("/mcd/trace/data-triggers", test_trace_data_triggers);
