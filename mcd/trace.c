@@ -56,23 +56,20 @@ typedef struct McdTraceFrame {
     uint8_t width;
 } McdTraceFrame;
 
-/* The instructions of a translated block, which its runs refer to. */
-typedef struct McdTraceBlock {
-    uint32_t n;
-    uint64_t pc[];
-} McdTraceBlock;
-
 /*
- * Instructions first .. first + n - 1 of @block executed; a block has at
- * most TCG_MAX_INSNS (512) of them.
+ * A run: the instructions executed from @pc on, the addresses a block's
+ * translation kept, while the vCPU's instruction count went from @start
+ * to the next run's start.  A block has at most TCG_MAX_INSNS of them.
  */
 typedef struct McdTraceRun {
-    const McdTraceBlock *block;
-    uint16_t first, n;
-    uint32_t marker;            /* of the first of them */
+    const uint64_t *pc;
+    uint64_t start;
 } McdTraceRun;
 
-/* A buffer of n frames holds n frames and n runs, so it never drops one. */
+/*
+ * A buffer of n frames comes with n + 1 runs: runs before the current one
+ * are never empty, so they hold at least the n frames the buffer keeps.
+ */
 #define MCD_TRACE_BYTES_PER_FRAME (sizeof(McdTraceFrame) + sizeof(McdTraceRun))
 
 /* What translation and the callbacks need to know of all cores. */
@@ -102,11 +99,14 @@ struct McdTraceCpu {
 
     /* Recording: the vCPU's while it runs. */
     McdTraceFrame *ring;        /* size frames, NULL until first armed */
-    McdTraceRun *runs;          /* size runs not yet expanded to frames */
+    McdTraceRun *runs;          /* size + 1, not yet expanded to frames */
     uint64_t count;             /* frames recorded since initialized */
     uint64_t head;              /* where the next frame goes */
-    uint64_t num_runs, run_head;
-    uint64_t run_frames;        /* the frames the runs hold */
+    uint64_t run_head;          /* the current run */
+    uint64_t run_start;         /* ... and its start */
+    uint64_t log_start;         /* the oldest run's start */
+    uint64_t *insns;            /* instructions started; in the scoreboard */
+    uint64_t base;              /* *insns at timestamp 0, while armed */
     uint64_t icount;            /* instructions executed while armed */
     uint64_t delay_left;        /* frames still to record after TRIGGER */
     bool armed;                 /* state ARM or TRIGGER */
@@ -114,9 +114,6 @@ struct McdTraceCpu {
     bool data;                  /* records loads and stores */
     bool ran;                   /* a frame was recorded since the last stop */
     uint32_t marker;            /* for the next frame */
-    const McdTraceBlock *block; /* executing, NULL before the first */
-    uint32_t done;              /* of its instructions, recorded */
-    uint64_t *started;          /* of its instructions; in the scoreboard */
     int cpu_index;
 };
 
@@ -127,9 +124,9 @@ static struct {
     unsigned int num_vcpus;     /* of by_vcpu: a vCPU added later has none */
 #ifdef CONFIG_PLUGIN
     qemu_plugin_id_t id;
-    struct qemu_plugin_scoreboard *started;
+    struct qemu_plugin_scoreboard *insns;
     QemuMutex lock;             /* for blocks */
-    GPtrArray *blocks;          /* McdTraceBlock, until the code cache goes */
+    GPtrArray *blocks;          /* a block's addresses, until its code goes */
 #endif
 } mcd_trace;
 
@@ -181,7 +178,7 @@ static McdTraceFrame *mcd_trace_last(McdTraceCpu *tc)
 /* Recording, in the vCPU thread or while the core is stopped. */
 
 static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
-                          uint64_t data, uint8_t width)
+                          uint64_t data, uint8_t width, uint64_t timestamp)
 {
     McdTraceFrame *f;
 
@@ -192,8 +189,7 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
     }
     f = &tc->ring[tc->head];
     *f = (McdTraceFrame) {
-        /* That of the frame's instruction, counted from 0. */
-        .timestamp = tc->icount ? tc->icount - 1 : 0,
+        .timestamp = timestamp,
         .addr = addr,
         .data = data,
         .marker = tc->marker,
@@ -212,92 +208,106 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
     }
 }
 
-/*
- * Expand the runs recorded since the last expansion into frames: only
- * the newest size frames of them, the rest would be overwritten.  The
- * runs follow each other without a gap, so their timestamps are the
- * last ones before icount.
- */
-static void mcd_trace_expand(McdTraceCpu *tc)
+/* Runs are expanded at once, frame by frame: mcd_trace_put() may stop. */
+static bool mcd_trace_frame_by_frame(McdTraceCpu *tc)
 {
-    uint64_t keep = MIN(tc->run_frames, tc->size), have = 0, skip;
-    uint64_t r = tc->run_head, pos, ts = tc->icount - keep;
+    return tc->mode != MCD_TRACE_MODE_FIFO || tc->data ||
+           tc->state != MCD_TRACE_STATE_ARM;
+}
 
-    if (!tc->run_frames) {
-        return;
+static uint64_t mcd_trace_next_run(McdTraceCpu *tc, uint64_t r)
+{
+    return r == tc->size ? 0 : r + 1;
+}
+
+/* Where run @r ends: the next one's start, or @now for the current one. */
+static uint64_t mcd_trace_run_end(McdTraceCpu *tc, uint64_t r, uint64_t now)
+{
+    return r == tc->run_head ? now : tc->runs[mcd_trace_next_run(tc, r)].start;
+}
+
+/*
+ * The @total frames of a plain FIFO trace up to @now: only the newest
+ * size of them are written, the rest would be overwritten.
+ */
+static void mcd_trace_expand_newest(McdTraceCpu *tc, uint64_t now,
+                                    uint64_t total)
+{
+    uint64_t keep = MIN(total, tc->size), have = 0, r = tc->run_head;
+    uint64_t end = now, at, pos;
+
+    for (uint64_t k = 0; k <= tc->size; k++) {
+        have += end - tc->runs[r].start;
+        if (have >= keep) {
+            break;
+        }
+        end = tc->runs[r].start;
+        r = r ? r - 1 : tc->size;
     }
-    /* size runs hold at least size frames: this finds the oldest one. */
-    for (uint64_t k = 0; have < keep && k < tc->num_runs; k++) {
-        r = r ? r - 1 : tc->size - 1;
-        have += tc->runs[r].n;
+    keep = MIN(keep, have);
+    at = tc->runs[r].start + (have - keep);
+    pos = (tc->count + total - keep) % tc->size;
+    if (keep == total) {
+        tc->ring[pos].marker = tc->marker;
     }
-    skip = have - keep;
-    pos = (tc->count - keep) % tc->size;
-    for (; keep; r = r + 1 == tc->size ? 0 : r + 1) {
+    for (uint64_t left = keep; left; r = mcd_trace_next_run(tc, r)) {
         const McdTraceRun *run = &tc->runs[r];
 
-        for (uint32_t i = skip; i < run->n && keep; i++, keep--) {
-            tc->ring[pos] = (McdTraceFrame) {
-                .timestamp = ts++,
-                .addr = run->block->pc[run->first + i],
-                .marker = i ? 0 : run->marker,
-                .cycle = MCD_TRACE_CYCLE_EXECUTE,
-            };
+        for (end = mcd_trace_run_end(tc, r, now); at < end && left;
+             at++, left--) {
+            McdTraceFrame *f = &tc->ring[pos];
+
+            f->timestamp = at - tc->base;
+            f->addr = run->pc[at - run->start];
+            f->data = 0;
+            f->marker = keep == total && left == keep ? f->marker : 0;
+            f->cycle = MCD_TRACE_CYCLE_EXECUTE;
+            f->width = 0;
             if (++pos == tc->size) {
                 pos = 0;
             }
         }
-        skip = 0;
     }
+    tc->marker = 0;
+    tc->ran = true;
+    qatomic_set(&tc->count, tc->count + total);
     tc->head = tc->count % tc->size;
-    tc->run_frames = tc->num_runs = tc->run_head = 0;
 }
 
 /*
- * Record the instructions of the current block that started since the
- * last commit.  This runs for every block: a plain FIFO trace keeps it
- * to one run (expanded when the core stops or a setting changes), the
- * rest records frame by frame.
+ * Turn the runs up to instruction count @now into frames (or drop them,
+ * if nothing is being recorded), and start the log again with the rest
+ * of the current block.
  */
-static inline void mcd_trace_commit(McdTraceCpu *tc)
+static void mcd_trace_expand(McdTraceCpu *tc, uint64_t now)
 {
-    const McdTraceBlock *b = tc->block;
-    uint32_t first = tc->done, n;
+    const McdTraceRun *cur = &tc->runs[tc->run_head];
+    const uint64_t *rest = cur->pc ? cur->pc + (now - cur->start) : NULL;
+    uint64_t total = now - tc->log_start;
 
-    if (!b) {
-        return;
-    }
-    n = MIN(*tc->started, b->n);
-    if (n <= first) {
-        return;
-    }
-    tc->done = n;
-    if (!tc->recording) {
-        tc->icount += n - first;
-    } else if (tc->mode == MCD_TRACE_MODE_FIFO && !tc->data &&
-               tc->state == MCD_TRACE_STATE_ARM) {
-        tc->runs[tc->run_head] = (McdTraceRun) {
-            .block = b, .first = first, .n = n - first, .marker = tc->marker,
-        };
-        if (++tc->run_head == tc->size) {
-            tc->run_head = 0;
-        }
-        tc->num_runs = MIN(tc->num_runs + 1, tc->size);
-        tc->run_frames += n - first;
-        tc->icount += n - first;
-        tc->marker = 0;
-        tc->ran = true;
-        qatomic_set(&tc->count, tc->count + n - first);
-    } else {
-        /* STACK, data or a trigger delay: mcd_trace_put() may stop. */
-        mcd_trace_expand(tc);
-        for (uint32_t i = first; i < n; i++) {
-            tc->icount++;
-            if (tc->recording) {
-                mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE, b->pc[i], 0, 0);
+    if (total && tc->recording && !mcd_trace_frame_by_frame(tc)) {
+        mcd_trace_expand_newest(tc, now, total);
+    } else if (total && tc->recording) {
+        /* Frame by frame runs expand at every block: no wraparound. */
+        for (uint64_t r = 0; r <= tc->run_head; r++) {
+            const McdTraceRun *run = &tc->runs[r];
+            uint64_t end = mcd_trace_run_end(tc, r, now);
+
+            for (uint64_t at = run->start; at < end && tc->recording; at++) {
+                mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE,
+                              run->pc[at - run->start], 0, 0, at - tc->base);
             }
         }
     }
+    tc->runs[0] = (McdTraceRun) { .pc = rest, .start = now };
+    tc->run_head = 0;
+    tc->run_start = tc->log_start = now;
+}
+
+/* Record every instruction started so far. */
+static void mcd_trace_commit(McdTraceCpu *tc)
+{
+    mcd_trace_expand(tc, *tc->insns);
 }
 
 /* The trace of vCPU @vcpu, NULL for a vCPU that is no MCD core. */
@@ -309,7 +319,7 @@ static McdTraceCpu *mcd_trace_vcpu(unsigned int vcpu)
 /* A trace trigger @t of @tc's core was hit. */
 static void mcd_trace_trig_hit(McdTraceCpu *tc, const McdTraceTrig *t)
 {
-    mcd_trace_expand(tc);
+    mcd_trace_commit(tc);
     if (t->action & MCD_TRIG_ACTION_TRACE_START && !tc->recording &&
         tc->state == MCD_TRACE_STATE_ARM) {
         tc->recording = true;
@@ -338,18 +348,30 @@ static bool mcd_trace_trig_covers(const McdTraceTrig *t, uint64_t addr)
     return addr >= t->addr && addr - t->addr < t->len;
 }
 
-/* A new block starts: its instructions store 1, 2, ... in started. */
+/*
+ * A block starts, with the addresses of its instructions in @udata, and
+ * each of them counts itself in *insns: a run per block.  This runs for
+ * every block.
+ */
 static void mcd_trace_tb_exec(unsigned int vcpu, void *udata)
 {
     McdTraceCpu *tc = mcd_trace_vcpu(vcpu);
+    uint64_t now;
 
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
-    tc->block = udata;
-    tc->done = 0;
-    *tc->started = 0;
+    now = *tc->insns;
+    if (now != tc->run_start) {
+        /* The current run is not empty: keep it, or expand it now. */
+        if (unlikely(mcd_trace_frame_by_frame(tc))) {
+            mcd_trace_expand(tc, now);
+        } else if (++tc->run_head > tc->size) {
+            tc->run_head = 0;
+        }
+    }
+    tc->runs[tc->run_head] = (McdTraceRun) { .pc = udata, .start = now };
+    tc->run_start = now;
 }
 
 /* Before an instruction that an instruction trace trigger covers. */
@@ -361,7 +383,6 @@ static void mcd_trace_insn_trig(unsigned int vcpu, void *udata)
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
     for (uint32_t i = 0; i < cfg->num_trigs; i++) {
         const McdTraceTrig *t = &cfg->trigs[i];
 
@@ -381,11 +402,11 @@ static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
     uint8_t cycle = store ? MCD_TRACE_CYCLE_WRITE : MCD_TRACE_CYCLE_READ;
     qemu_plugin_mem_value v;
     unsigned width;
+    uint64_t ts;
 
     if (!tc || !tc->armed) {
         return;
     }
-    mcd_trace_commit(tc);
     for (uint32_t i = 0; cfg->data_trigs && i < cfg->num_trigs; i++) {
         const McdTraceTrig *t = &cfg->trigs[i];
 
@@ -399,43 +420,45 @@ static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
     if (!tc->data || !tc->recording) {
         return;
     }
+    /* After the access's instruction, with its timestamp. */
+    mcd_trace_commit(tc);
+    ts = *tc->insns - 1 - tc->base;
     v = qemu_plugin_mem_get_value(info);
     width = 1 << qemu_plugin_mem_size_shift(info);
     if (v.type == QEMU_PLUGIN_MEM_VALUE_U128) {
         /* A frame holds 64 bits of data: two frames, low half first. */
-        mcd_trace_put(tc, cycle, vaddr, v.data.u128.low, 8);
-        mcd_trace_put(tc, cycle, vaddr + 8, v.data.u128.high, 8);
+        mcd_trace_put(tc, cycle, vaddr, v.data.u128.low, 8, ts);
+        mcd_trace_put(tc, cycle, vaddr + 8, v.data.u128.high, 8, ts);
         return;
     }
     mcd_trace_put(tc, cycle, vaddr,
                   v.type == QEMU_PLUGIN_MEM_VALUE_U8 ? v.data.u8 :
                   v.type == QEMU_PLUGIN_MEM_VALUE_U16 ? v.data.u16 :
                   v.type == QEMU_PLUGIN_MEM_VALUE_U32 ? v.data.u32 :
-                  v.data.u64, width);
+                  v.data.u64, width, ts);
 }
 
 static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     McdTraceCfg *cfg = qatomic_rcu_read(&mcd_trace.cfg);
     size_t n = qemu_plugin_tb_n_insns(tb);
-    qemu_plugin_u64 started = { .score = mcd_trace.started };
-    McdTraceBlock *b;
+    qemu_plugin_u64 insns = { .score = mcd_trace.insns };
+    uint64_t *addrs;
 
     if (!cfg || !cfg->active || !n) {
         return;
     }
-    b = g_malloc(sizeof(*b) + n * sizeof(b->pc[0]));
-    b->n = n;
+    addrs = g_new(uint64_t, n);
     qemu_mutex_lock(&mcd_trace.lock);
-    g_ptr_array_add(mcd_trace.blocks, b);
+    g_ptr_array_add(mcd_trace.blocks, addrs);
     qemu_mutex_unlock(&mcd_trace.lock);
     qemu_plugin_register_vcpu_tb_exec_cb(tb, mcd_trace_tb_exec,
-                                         QEMU_PLUGIN_CB_NO_REGS, b);
+                                         QEMU_PLUGIN_CB_NO_REGS, addrs);
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t pc = qemu_plugin_insn_vaddr(insn);
 
-        b->pc[i] = pc;
+        addrs[i] = pc;
         for (uint32_t k = 0; k < cfg->num_trigs; k++) {
             if (cfg->trigs[k].type == MCD_TRIG_TYPE_IP &&
                 mcd_trace_trig_covers(&cfg->trigs[k], pc)) {
@@ -445,21 +468,15 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
                 break;
             }
         }
+        /* After the trigger, which acts before the instruction. */
         qemu_plugin_register_vcpu_insn_exec_inline_per_vcpu(
-            insn, QEMU_PLUGIN_INLINE_STORE_U64, started, i + 1);
+            insn, QEMU_PLUGIN_INLINE_ADD_U64, insns, 1);
         if (cfg->data || cfg->data_trigs) {
             qemu_plugin_register_vcpu_mem_cb(insn, mcd_trace_mem,
                                              QEMU_PLUGIN_CB_NO_REGS,
                                              QEMU_PLUGIN_MEM_RW, NULL);
         }
     }
-}
-
-/* Record what the current block executed so far, as frames. */
-static void mcd_trace_commit_pending(McdTraceCpu *tc)
-{
-    mcd_trace_commit(tc);
-    mcd_trace_expand(tc);
 }
 
 /*
@@ -472,12 +489,13 @@ static void mcd_trace_flushed(qemu_plugin_id_t id)
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdTraceCpu *tc = mcd_server.cores[i].trace;
 
-        tc->started = qemu_plugin_scoreboard_find(mcd_trace.started,
-                                                  tc->cpu_index);
+        tc->insns = qemu_plugin_scoreboard_find(mcd_trace.insns,
+                                                tc->cpu_index);
         if (tc->armed) {
-            mcd_trace_commit_pending(tc);
+            mcd_trace_commit(tc);
+            /* The rest of the current block is in the old code. */
+            tc->runs[0].pc = NULL;
         }
-        tc->block = NULL;
     }
     qemu_mutex_lock(&mcd_trace.lock);
     g_ptr_array_set_size(mcd_trace.blocks, 0);
@@ -489,13 +507,13 @@ static int mcd_trace_plugin_install(qemu_plugin_id_t id,
                                     int argc, char **argv)
 {
     mcd_trace.id = id;
-    /* A cache line each: every vCPU stores to its own for each insn. */
-    mcd_trace.started = qemu_plugin_scoreboard_new(64);
+    /* A cache line each: every vCPU counts in its own for each insn. */
+    mcd_trace.insns = qemu_plugin_scoreboard_new(64);
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdTraceCpu *tc = mcd_server.cores[i].trace;
 
-        tc->started = qemu_plugin_scoreboard_find(mcd_trace.started,
-                                                  tc->cpu_index);
+        tc->insns = qemu_plugin_scoreboard_find(mcd_trace.insns,
+                                                tc->cpu_index);
     }
     qemu_plugin_register_flush_cb(id, mcd_trace_flushed);
     return 0;
@@ -580,10 +598,52 @@ static void mcd_trace_update(void)
     }
 }
 
+/* Timestamps go on from where they were: a log of runs from now on. */
+static void mcd_trace_restart(McdTraceCpu *tc)
+{
+    uint64_t now = *tc->insns;
+
+    tc->base = now - tc->icount;
+    tc->runs[0] = (McdTraceRun) { .pc = NULL, .start = now };
+    tc->run_head = 0;
+    tc->run_start = tc->log_start = now;
+}
+
+/* How many instructions the core executed while armed. */
+static uint64_t mcd_trace_icount(McdTraceCpu *tc)
+{
+    return tc->armed ? qatomic_read(tc->insns) - tc->base : tc->icount;
+}
+
+/* Frames recorded, also while the core runs (the last runs unexpanded). */
+static uint64_t mcd_trace_count(McdTraceCpu *tc)
+{
+    uint64_t count = qatomic_read(&tc->count);
+
+    if (tc->armed && tc->recording && !mcd_trace_frame_by_frame(tc)) {
+        count += qatomic_read(tc->insns) - qatomic_read(&tc->log_start);
+    }
+    return count;
+}
+
 #else /* !CONFIG_PLUGIN */
 
-static void mcd_trace_commit_pending(McdTraceCpu *tc)
+static void mcd_trace_commit(McdTraceCpu *tc)
 {
+}
+
+static void mcd_trace_restart(McdTraceCpu *tc)
+{
+}
+
+static uint64_t mcd_trace_icount(McdTraceCpu *tc)
+{
+    return 0;
+}
+
+static uint64_t mcd_trace_count(McdTraceCpu *tc)
+{
+    return 0;
 }
 
 static bool mcd_trace_install(Error **errp)
@@ -606,7 +666,7 @@ void mcd_trace_core_stopped(McdCore *c)
     if (!tc->armed) {
         return;
     }
-    mcd_trace_commit_pending(tc);
+    mcd_trace_commit(tc);
     if (tc->ran) {
         tc->ran = false;
         mcd_trace_last(tc)->marker |= MCD_TRACE_MARKER_DEBUG;
@@ -633,7 +693,8 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
     bool was_armed = tc->armed;
 
     if (was_armed) {
-        mcd_trace_commit_pending(tc);
+        mcd_trace_commit(tc);
+        tc->icount = mcd_trace_icount(tc);
     }
     if (s->init || s->ring != tc->ring) {
         tc->count = 0;
@@ -641,7 +702,6 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
         tc->icount = 0;
         tc->marker = 0;
         tc->ran = false;
-        tc->run_frames = tc->num_runs = tc->run_head = 0;
     }
     s->old = s->ring != tc->ring ? tc->ring : NULL;
     tc->ring = s->ring;
@@ -656,10 +716,11 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
                 s->state == MCD_TRACE_STATE_TRIGGER;
     if (tc->armed && !was_armed) {
         tc->recording = !s->start_stopped;
-        tc->block = NULL;
     } else if (!tc->armed) {
         tc->recording = false;
-        tc->block = NULL;
+    }
+    if (tc->armed) {
+        mcd_trace_restart(tc);
     }
     if (s->state == MCD_TRACE_STATE_TRIGGER) {
         tc->delay_left = MAX(s->trigger_delay, 1);
@@ -757,7 +818,7 @@ mcd_return_et mcd_qry_traces_f(const mcd_core_st *core, uint32_t start_index,
 static void mcd_trace_state_of(McdCore *c, mcd_trace_state_st *state)
 {
     McdTraceCpu *tc = c->trace;
-    uint64_t count = qatomic_read(&tc->count);
+    uint64_t count = mcd_trace_count(tc);
 
     *state = (mcd_trace_state_st) {
         .state = qatomic_read(&tc->state),
@@ -773,7 +834,7 @@ static void mcd_trace_state_of(McdCore *c, mcd_trace_state_st *state)
     snprintf(state->info_str, sizeof(state->info_str),
              "timestamps: instructions executed while armed (%" PRIu64 "); "
              "options bit 0: loads and stores; at most %u frames",
-             tc->icount, MCD_TRACE_MAX_FRAMES);
+             mcd_trace_icount(tc), MCD_TRACE_MAX_FRAMES);
 }
 
 mcd_return_et mcd_qry_trace_state_f(const mcd_core_st *core, uint32_t trace_id,
@@ -867,7 +928,8 @@ mcd_return_et mcd_set_trace_state_f(const mcd_core_st *core, uint32_t trace_id,
     if (s.state == MCD_TRACE_STATE_DISABLE) {
         s.ring = NULL;
     } else if (!tc->ring || s.size != tc->size) {
-        s.ring = g_try_malloc(s.size * MCD_TRACE_BYTES_PER_FRAME);
+        s.ring = g_try_malloc(s.size * MCD_TRACE_BYTES_PER_FRAME +
+                              sizeof(McdTraceRun));
         if (!s.ring) {
             return mcd_fail(c, MCD_ERR_GENERAL, "no memory for a trace of "
                             "%" PRIu64 " frames", s.size);
