@@ -11,17 +11,17 @@
  * installed the first time a trace is armed.  While no trace is armed it
  * translates nothing, so the generated code has no instrumentation.
  * While one is armed, translation keeps the addresses of each block's
- * instructions (a McdTraceBlock, freed with the code cache), each block
- * gets a call at its start, and its instruction i an inline store of i + 1
- * into the vCPU's started count (a scoreboard).  The call at the next
- * block's start records how far its predecessor got: one run (block,
- * first, n) for a plain FIFO trace, expanded into frames only when the
- * core stops or a setting changes, and only as many as the buffer holds.
- * An instruction that raised an exception has stored its count, so the
- * trace holds exactly the instructions that started, across exceptions,
- * interrupts (taken between blocks), code that modifies itself and
- * resets.  Data frames come from memory callbacks, which commit their
- * instruction first.
+ * instructions (freed with the code cache), each block gets a call at its
+ * start, and each instruction an inline add of 1 to its vCPU's
+ * instruction count (a scoreboard).  The call records a run: the block's
+ * addresses and the count at its start, so that the next run's start
+ * says how far it got.  A plain FIFO trace keeps the runs and expands
+ * them into frames only when the core stops or a setting changes, and
+ * only as many as the buffer holds.  An instruction that raised an
+ * exception has counted itself, so the trace holds exactly the
+ * instructions that started, across exceptions, interrupts (taken
+ * between blocks), code that modifies itself and resets.  Data frames
+ * come from memory callbacks, which record their instruction first.
  *
  * Threads: a core's McdTraceCpu is written by its vCPU thread while the
  * core runs (the callbacks, and run_on_cpu() for settings), and by the
