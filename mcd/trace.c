@@ -56,21 +56,42 @@ typedef struct McdTraceFrame {
     uint8_t width;
 } McdTraceFrame;
 
-/*
- * A run: the instructions executed from @pc on, the addresses a block's
- * translation kept, while the vCPU's instruction count went from @start
- * to the next run's start.  A block has at most TCG_MAX_INSNS of them.
- */
+/* An instruction of a translated block, as the trace refers to it. */
+typedef struct McdTraceInsn {
+    uint64_t pc;
+    uint64_t index;             /* in its block, < TCG_MAX_INSNS */
+} McdTraceInsn;
+
+/* A run: instructions @first to @last of a block, executed in a row. */
 typedef struct McdTraceRun {
-    const uint64_t *pc;
-    uint64_t start;
+    const McdTraceInsn *last;
+    uint64_t first;
 } McdTraceRun;
 
 /*
- * A buffer of n frames comes with n + 1 runs: runs before the current one
- * are never empty, so they hold at least the n frames the buffer keeps.
+ * A buffer of n frames comes with n + 1 runs: runs are never empty, so
+ * that they hold at least the n frames the buffer keeps.
  */
 #define MCD_TRACE_BYTES_PER_FRAME (sizeof(McdTraceFrame) + sizeof(McdTraceRun))
+
+/*
+ * A vCPU's stage, its element of the scoreboard: every block adds 8 to
+ * @offset at its start, and every instruction stores its McdTraceInsn
+ * at the byte @offset of the stage, so that the slot of a block holds
+ * the last of its instructions that started.  No plugin code runs until
+ * the stage is full; then it is drained into the runs.  Slot 0 takes the
+ * rest of a block that was drained while it executed.
+ */
+#define MCD_TRACE_STAGE_SLOTS 1023
+
+typedef struct McdTraceStage {
+    uint64_t offset;            /* of the current slot, from &offset */
+    const McdTraceInsn *slot[MCD_TRACE_STAGE_SLOTS];
+} McdTraceStage;
+
+#define MCD_TRACE_SLOT0 offsetof(McdTraceStage, slot)
+#define MCD_TRACE_SLOT_LAST (MCD_TRACE_SLOT0 + \
+                             8 * (MCD_TRACE_STAGE_SLOTS - 1))
 
 /* What translation and the callbacks need to know of all cores. */
 typedef struct McdTraceTrig {
@@ -102,11 +123,11 @@ struct McdTraceCpu {
     McdTraceRun *runs;          /* size + 1, not yet expanded to frames */
     uint64_t count;             /* frames recorded since initialized */
     uint64_t head;              /* where the next frame goes */
-    uint64_t run_head;          /* the current run */
-    uint64_t run_start;         /* ... and its start */
-    uint64_t log_start;         /* the oldest run's start */
-    uint64_t *insns;            /* instructions started; in the scoreboard */
-    uint64_t base;              /* *insns at timestamp 0, while armed */
+    uint64_t num_runs;          /* recorded since they were expanded */
+    uint64_t run_next;          /* where the next run goes */
+    uint64_t run_frames;        /* ... and the frames they hold */
+    McdTraceStage *stage;       /* the vCPU's, in the scoreboard */
+    uint64_t slot0_first;       /* where the rest of the block in slot 0 is */
     uint64_t icount;            /* instructions executed while armed */
     uint64_t delay_left;        /* frames still to record after TRIGGER */
     bool armed;                 /* state ARM or TRIGGER */
@@ -124,7 +145,7 @@ static struct {
     unsigned int num_vcpus;     /* of by_vcpu: a vCPU added later has none */
 #ifdef CONFIG_PLUGIN
     qemu_plugin_id_t id;
-    struct qemu_plugin_scoreboard *insns;
+    struct qemu_plugin_scoreboard *stages;
     QemuMutex lock;             /* for blocks */
     GPtrArray *blocks;          /* a block's addresses, until its code goes */
 #endif
@@ -208,106 +229,144 @@ static void mcd_trace_put(McdTraceCpu *tc, uint8_t cycle, uint64_t addr,
     }
 }
 
-/* Runs are expanded at once, frame by frame: mcd_trace_put() may stop. */
+/* Runs are turned into frames at once: mcd_trace_put() may stop. */
 static bool mcd_trace_frame_by_frame(McdTraceCpu *tc)
 {
     return tc->mode != MCD_TRACE_MODE_FIFO || tc->data ||
            tc->state != MCD_TRACE_STATE_ARM;
 }
 
-static uint64_t mcd_trace_next_run(McdTraceCpu *tc, uint64_t r)
+static uint64_t mcd_trace_run_frames(const McdTraceRun *run)
 {
-    return r == tc->size ? 0 : r + 1;
+    return run->last->index + 1 - run->first;
 }
 
-/* Where run @r ends: the next one's start, or @now for the current one. */
-static uint64_t mcd_trace_run_end(McdTraceCpu *tc, uint64_t r, uint64_t now)
+static uint64_t mcd_trace_run_pc(const McdTraceRun *run, uint64_t i)
 {
-    return r == tc->run_head ? now : tc->runs[mcd_trace_next_run(tc, r)].start;
+    return (run->last - run->last->index + run->first + i)->pc;
 }
 
 /*
- * The @total frames of a plain FIFO trace up to @now: only the newest
- * size of them are written, the rest would be overwritten.
+ * The runs kept since the last expansion as frames: only the newest size
+ * of them, the rest would be overwritten.  Their timestamps are the last
+ * ones before icount.
  */
-static void mcd_trace_expand_newest(McdTraceCpu *tc, uint64_t now,
-                                    uint64_t total)
+static void mcd_trace_expand(McdTraceCpu *tc)
 {
-    uint64_t keep = MIN(total, tc->size), have = 0, r = tc->run_head;
-    uint64_t end = now, at, pos;
+    uint64_t total = tc->run_frames, keep = MIN(total, tc->size);
+    uint64_t have = 0, r = tc->run_next, skip, pos, ts;
+    uint64_t runs = MIN(tc->num_runs, tc->size + 1);
 
-    for (uint64_t k = 0; k <= tc->size; k++) {
-        have += end - tc->runs[r].start;
-        if (have >= keep) {
-            break;
-        }
-        end = tc->runs[r].start;
+    if (!total) {
+        return;
+    }
+    /* Runs are never empty: size + 1 of them hold the frames kept. */
+    for (; have < keep && runs; runs--) {
         r = r ? r - 1 : tc->size;
+        have += mcd_trace_run_frames(&tc->runs[r]);
     }
     keep = MIN(keep, have);
-    at = tc->runs[r].start + (have - keep);
+    skip = have - keep;
     pos = (tc->count + total - keep) % tc->size;
-    if (keep == total) {
-        tc->ring[pos].marker = tc->marker;
-    }
-    for (uint64_t left = keep; left; r = mcd_trace_next_run(tc, r)) {
+    ts = tc->icount - keep;
+    for (uint64_t left = keep; left; r = r == tc->size ? 0 : r + 1) {
         const McdTraceRun *run = &tc->runs[r];
+        uint64_t n = mcd_trace_run_frames(run);
 
-        for (end = mcd_trace_run_end(tc, r, now); at < end && left;
-             at++, left--) {
-            McdTraceFrame *f = &tc->ring[pos];
-
-            f->timestamp = at - tc->base;
-            f->addr = run->pc[at - run->start];
-            f->data = 0;
-            f->marker = keep == total && left == keep ? f->marker : 0;
-            f->cycle = MCD_TRACE_CYCLE_EXECUTE;
-            f->width = 0;
+        for (uint64_t i = skip; i < n && left; i++, left--) {
+            tc->ring[pos] = (McdTraceFrame) {
+                .timestamp = ts++,
+                .addr = mcd_trace_run_pc(run, i),
+                .marker = keep == total && left == keep ? tc->marker : 0,
+                .cycle = MCD_TRACE_CYCLE_EXECUTE,
+            };
             if (++pos == tc->size) {
                 pos = 0;
             }
         }
+        skip = 0;
     }
     tc->marker = 0;
     tc->ran = true;
     qatomic_set(&tc->count, tc->count + total);
     tc->head = tc->count % tc->size;
+    tc->num_runs = tc->run_next = 0;
+    qatomic_set(&tc->run_frames, 0);
+}
+
+/* Record the run @run, which is not kept: frame by frame, or not at all. */
+static void mcd_trace_record(McdTraceCpu *tc, const McdTraceRun *run)
+{
+    uint64_t n = mcd_trace_run_frames(run);
+
+    for (uint64_t i = 0; i < n; i++) {
+        if (tc->recording) {
+            mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE,
+                          mcd_trace_run_pc(run, i), 0, 0, tc->icount);
+        }
+        tc->icount++;
+    }
+}
+
+/* Empty @st: the next block takes slot 1, the rest of this one slot 0. */
+static void mcd_trace_stage_reset(McdTraceStage *st)
+{
+    uint64_t used = MIN(st->offset / 8, MCD_TRACE_STAGE_SLOTS);
+
+    memset(st->slot, 0, used * sizeof(st->slot[0]));
+    st->offset = MCD_TRACE_SLOT0;
 }
 
 /*
- * Turn the runs up to instruction count @now into frames (or drop them,
- * if nothing is being recorded), and start the log again with the rest
- * of the current block.
+ * Record what the stage holds, and empty it.  This runs every
+ * MCD_TRACE_STAGE_SLOTS blocks: a plain FIFO trace copies the runs in a
+ * loop of its own.
  */
-static void mcd_trace_expand(McdTraceCpu *tc, uint64_t now)
+static void mcd_trace_drain(McdTraceCpu *tc)
 {
-    const McdTraceRun *cur = &tc->runs[tc->run_head];
-    const uint64_t *rest = cur->pc ? cur->pc + (now - cur->start) : NULL;
-    uint64_t total = now - tc->log_start;
+    McdTraceStage *st = tc->stage;
+    uint64_t used = MIN(st->offset / 8, MCD_TRACE_STAGE_SLOTS);
+    const McdTraceInsn *cur = used ? st->slot[used - 1] : NULL;
+    uint64_t first = tc->slot0_first;
 
-    if (total && tc->recording && !mcd_trace_frame_by_frame(tc)) {
-        mcd_trace_expand_newest(tc, now, total);
-    } else if (total && tc->recording) {
-        /* Frame by frame runs expand at every block: no wraparound. */
-        for (uint64_t r = 0; r <= tc->run_head; r++) {
-            const McdTraceRun *run = &tc->runs[r];
-            uint64_t end = mcd_trace_run_end(tc, r, now);
+    if (tc->recording && !mcd_trace_frame_by_frame(tc)) {
+        /* Locals: the runs written could alias @tc's members. */
+        McdTraceRun *runs = tc->runs;
+        uint64_t next = tc->run_next, size = tc->size, frames = 0, n = 0;
 
-            for (uint64_t at = run->start; at < end && tc->recording; at++) {
-                mcd_trace_put(tc, MCD_TRACE_CYCLE_EXECUTE,
-                              run->pc[at - run->start], 0, 0, at - tc->base);
+        for (uint64_t k = 0; k < used; k++, first = 0) {
+            const McdTraceInsn *last = st->slot[k];
+
+            if (last && last->index >= first) {
+                runs[next] = (McdTraceRun) { .last = last, .first = first };
+                next = next == size ? 0 : next + 1;
+                frames += last->index + 1 - first;
+                n++;
+            }
+        }
+        tc->run_next = next;
+        tc->num_runs += n;
+        tc->icount += frames;
+        qatomic_set(&tc->run_frames, tc->run_frames + frames);
+    } else {
+        for (uint64_t k = 0; k < used; k++, first = 0) {
+            McdTraceRun run = { .last = st->slot[k], .first = first };
+
+            if (run.last && run.last->index >= first) {
+                mcd_trace_record(tc, &run);
             }
         }
     }
-    tc->runs[0] = (McdTraceRun) { .pc = rest, .start = now };
-    tc->run_head = 0;
-    tc->run_start = tc->log_start = now;
+    /* If the current block goes on, slot 0 takes the rest of it. */
+    tc->slot0_first = cur ? cur->index + 1 : 0;
+    mcd_trace_stage_reset(st);
 }
 
-/* Record every instruction started so far. */
+/* Record every instruction started so far, as frames. */
 static void mcd_trace_commit(McdTraceCpu *tc)
 {
-    mcd_trace_expand(tc, *tc->insns);
+    mcd_trace_drain(tc);
+    mcd_trace_expand(tc);
 }
 
 /* The trace of vCPU @vcpu, NULL for a vCPU that is no MCD core. */
@@ -348,30 +407,18 @@ static bool mcd_trace_trig_covers(const McdTraceTrig *t, uint64_t addr)
     return addr >= t->addr && addr - t->addr < t->len;
 }
 
-/*
- * A block starts, with the addresses of its instructions in @udata, and
- * each of them counts itself in *insns: a run per block.  This runs for
- * every block.
- */
-static void mcd_trace_tb_exec(unsigned int vcpu, void *udata)
+/* At the start of a block, when the stage of vCPU @vcpu is full. */
+static void mcd_trace_stage_full(unsigned int vcpu, void *udata)
 {
     McdTraceCpu *tc = mcd_trace_vcpu(vcpu);
-    uint64_t now;
 
-    if (!tc || !tc->armed) {
-        return;
+    if (tc && tc->armed) {
+        mcd_trace_drain(tc);
+    } else {
+        /* Not recorded, but it must not overflow either. */
+        mcd_trace_stage_reset(qemu_plugin_scoreboard_find(mcd_trace.stages,
+                                                          vcpu));
     }
-    now = *tc->insns;
-    if (now != tc->run_start) {
-        /* The current run is not empty: keep it, or expand it now. */
-        if (unlikely(mcd_trace_frame_by_frame(tc))) {
-            mcd_trace_expand(tc, now);
-        } else if (++tc->run_head > tc->size) {
-            tc->run_head = 0;
-        }
-    }
-    tc->runs[tc->run_head] = (McdTraceRun) { .pc = udata, .start = now };
-    tc->run_start = now;
 }
 
 /* Before an instruction that an instruction trace trigger covers. */
@@ -422,7 +469,7 @@ static void mcd_trace_mem(unsigned int vcpu, qemu_plugin_meminfo_t info,
     }
     /* After the access's instruction, with its timestamp. */
     mcd_trace_commit(tc);
-    ts = *tc->insns - 1 - tc->base;
+    ts = tc->icount - 1;
     v = qemu_plugin_mem_get_value(info);
     width = 1 << qemu_plugin_mem_size_shift(info);
     if (v.type == QEMU_PLUGIN_MEM_VALUE_U128) {
@@ -442,23 +489,28 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     McdTraceCfg *cfg = qatomic_rcu_read(&mcd_trace.cfg);
     size_t n = qemu_plugin_tb_n_insns(tb);
-    qemu_plugin_u64 insns = { .score = mcd_trace.insns };
-    uint64_t *addrs;
+    qemu_plugin_u64 offset = { .score = mcd_trace.stages };
+    McdTraceInsn *insns;
 
     if (!cfg || !cfg->active || !n) {
         return;
     }
-    addrs = g_new(uint64_t, n);
+    insns = g_new(McdTraceInsn, n);
     qemu_mutex_lock(&mcd_trace.lock);
-    g_ptr_array_add(mcd_trace.blocks, addrs);
+    g_ptr_array_add(mcd_trace.blocks, insns);
     qemu_mutex_unlock(&mcd_trace.lock);
-    qemu_plugin_register_vcpu_tb_exec_cb(tb, mcd_trace_tb_exec,
-                                         QEMU_PLUGIN_CB_NO_REGS, addrs);
+    /* The block takes the next slot, after draining a full stage. */
+    qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, mcd_trace_stage_full,
+                                              QEMU_PLUGIN_CB_NO_REGS,
+                                              QEMU_PLUGIN_COND_GE, offset,
+                                              MCD_TRACE_SLOT_LAST, NULL);
+    qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(
+        tb, QEMU_PLUGIN_INLINE_ADD_U64, offset, 8);
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t pc = qemu_plugin_insn_vaddr(insn);
 
-        addrs[i] = pc;
+        insns[i] = (McdTraceInsn) { .pc = pc, .index = i };
         for (uint32_t k = 0; k < cfg->num_trigs; k++) {
             if (cfg->trigs[k].type == MCD_TRIG_TYPE_IP &&
                 mcd_trace_trig_covers(&cfg->trigs[k], pc)) {
@@ -470,7 +522,8 @@ static void mcd_trace_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         /* After the trigger, which acts before the instruction. */
         qemu_plugin_register_vcpu_insn_exec_inline_per_vcpu(
-            insn, QEMU_PLUGIN_INLINE_ADD_U64, insns, 1);
+            insn, QEMU_PLUGIN_INLINE_STORE_U64_INDEXED, offset,
+            (uintptr_t)&insns[i]);
         if (cfg->data || cfg->data_trigs) {
             qemu_plugin_register_vcpu_mem_cb(insn, mcd_trace_mem,
                                              QEMU_PLUGIN_CB_NO_REGS,
@@ -489,13 +542,15 @@ static void mcd_trace_flushed(qemu_plugin_id_t id)
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdTraceCpu *tc = mcd_server.cores[i].trace;
 
-        tc->insns = qemu_plugin_scoreboard_find(mcd_trace.insns,
+        tc->stage = qemu_plugin_scoreboard_find(mcd_trace.stages,
                                                 tc->cpu_index);
         if (tc->armed) {
             mcd_trace_commit(tc);
-            /* The rest of the current block is in the old code. */
-            tc->runs[0].pc = NULL;
+        } else {
+            mcd_trace_stage_reset(tc->stage);
         }
+        /* The rest of the current block is in the old code. */
+        tc->slot0_first = 0;
     }
     qemu_mutex_lock(&mcd_trace.lock);
     g_ptr_array_set_size(mcd_trace.blocks, 0);
@@ -507,12 +562,11 @@ static int mcd_trace_plugin_install(qemu_plugin_id_t id,
                                     int argc, char **argv)
 {
     mcd_trace.id = id;
-    /* A cache line each: every vCPU counts in its own for each insn. */
-    mcd_trace.insns = qemu_plugin_scoreboard_new(64);
+    mcd_trace.stages = qemu_plugin_scoreboard_new(sizeof(McdTraceStage));
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdTraceCpu *tc = mcd_server.cores[i].trace;
 
-        tc->insns = qemu_plugin_scoreboard_find(mcd_trace.insns,
+        tc->stage = qemu_plugin_scoreboard_find(mcd_trace.stages,
                                                 tc->cpu_index);
     }
     qemu_plugin_register_flush_cb(id, mcd_trace_flushed);
@@ -598,32 +652,19 @@ static void mcd_trace_update(void)
     }
 }
 
-/* Timestamps go on from where they were: a log of runs from now on. */
+/* Armed again: what was staged meanwhile is not the trace's. */
 static void mcd_trace_restart(McdTraceCpu *tc)
 {
-    uint64_t now = *tc->insns;
-
-    tc->base = now - tc->icount;
-    tc->runs[0] = (McdTraceRun) { .pc = NULL, .start = now };
-    tc->run_head = 0;
-    tc->run_start = tc->log_start = now;
+    mcd_trace_stage_reset(tc->stage);
+    tc->slot0_first = 0;
+    tc->num_runs = tc->run_next = 0;
+    tc->run_frames = 0;
 }
 
-/* How many instructions the core executed while armed. */
-static uint64_t mcd_trace_icount(McdTraceCpu *tc)
-{
-    return tc->armed ? qatomic_read(tc->insns) - tc->base : tc->icount;
-}
-
-/* Frames recorded, also while the core runs (the last runs unexpanded). */
+/* Frames recorded, also while the core runs: runs kept count too. */
 static uint64_t mcd_trace_count(McdTraceCpu *tc)
 {
-    uint64_t count = qatomic_read(&tc->count);
-
-    if (tc->armed && tc->recording && !mcd_trace_frame_by_frame(tc)) {
-        count += qatomic_read(tc->insns) - qatomic_read(&tc->log_start);
-    }
-    return count;
+    return qatomic_read(&tc->count) + qatomic_read(&tc->run_frames);
 }
 
 #else /* !CONFIG_PLUGIN */
@@ -636,14 +677,9 @@ static void mcd_trace_restart(McdTraceCpu *tc)
 {
 }
 
-static uint64_t mcd_trace_icount(McdTraceCpu *tc)
-{
-    return 0;
-}
-
 static uint64_t mcd_trace_count(McdTraceCpu *tc)
 {
-    return 0;
+    return tc->count;
 }
 
 static bool mcd_trace_install(Error **errp)
@@ -694,7 +730,6 @@ static void mcd_trace_apply(CPUState *cpu, run_on_cpu_data data)
 
     if (was_armed) {
         mcd_trace_commit(tc);
-        tc->icount = mcd_trace_icount(tc);
     }
     if (s->init || s->ring != tc->ring) {
         tc->count = 0;
@@ -834,7 +869,7 @@ static void mcd_trace_state_of(McdCore *c, mcd_trace_state_st *state)
     snprintf(state->info_str, sizeof(state->info_str),
              "timestamps: instructions executed while armed (%" PRIu64 "); "
              "options bit 0: loads and stores; at most %u frames",
-             mcd_trace_icount(tc), MCD_TRACE_MAX_FRAMES);
+             qatomic_read(&tc->icount), MCD_TRACE_MAX_FRAMES);
 }
 
 mcd_return_et mcd_qry_trace_state_f(const mcd_core_st *core, uint32_t trace_id,
