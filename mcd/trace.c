@@ -10,18 +10,19 @@
  * The trace is a plugin built into QEMU (qemu_plugin_install_builtin()),
  * installed the first time a trace is armed.  While no trace is armed it
  * translates nothing, so the generated code has no instrumentation.
- * While one is armed, translation keeps the addresses of each block's
- * instructions (freed with the code cache), each block gets a call at its
- * start, and each instruction an inline add of 1 to its vCPU's
- * instruction count (a scoreboard).  The call records a run: the block's
- * addresses and the count at its start, so that the next run's start
- * says how far it got.  A plain FIFO trace keeps the runs and expands
- * them into frames only when the core stops or a setting changes, and
- * only as many as the buffer holds.  An instruction that raised an
- * exception has counted itself, so the trace holds exactly the
- * instructions that started, across exceptions, interrupts (taken
- * between blocks), code that modifies itself and resets.  Data frames
- * come from memory callbacks, which record their instruction first.
+ * While one is armed, translation keeps the address and index of each
+ * instruction of a block (freed with the code cache), and the generated
+ * code stages the trace inline: each block takes the next slot of its
+ * vCPU's stage (a scoreboard), each instruction stores its McdTraceInsn
+ * there before it executes.  A full stage is drained into runs by a
+ * conditional callback, once every MCD_TRACE_STAGE_SLOTS blocks; a plain
+ * FIFO trace keeps the runs and expands them into frames only when the
+ * core stops or a setting changes, and only as many as the buffer holds.
+ * An instruction that raised an exception has stored its slot, so the
+ * trace holds exactly the instructions that started, across exceptions,
+ * interrupts (taken between blocks), code that modifies itself and
+ * resets.  Data frames come from memory callbacks, which drain the stage
+ * first.
  *
  * Threads: a core's McdTraceCpu is written by its vCPU thread while the
  * core runs (the callbacks, and run_on_cpu() for settings), and by the
