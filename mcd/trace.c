@@ -625,7 +625,8 @@ static void mcd_trace_update(void)
     }
     if (old && old->active == active && old->data == data &&
         old->data_trigs == data_trigs && old->num_trigs == trigs->len &&
-        !memcmp(old->trigs, trigs->data, trigs->len * sizeof(McdTraceTrig))) {
+        (!trigs->len || !memcmp(old->trigs, trigs->data,
+                                trigs->len * sizeof(McdTraceTrig)))) {
         return;
     }
     cfg = g_malloc0(sizeof(*cfg) + trigs->len * sizeof(McdTraceTrig));
@@ -633,7 +634,10 @@ static void mcd_trace_update(void)
     cfg->data = data;
     cfg->data_trigs = data_trigs;
     cfg->num_trigs = trigs->len;
-    memcpy(cfg->trigs, trigs->data, trigs->len * sizeof(McdTraceTrig));
+    if (trigs->len) {
+        /* An empty GArray's data is NULL. */
+        memcpy(cfg->trigs, trigs->data, trigs->len * sizeof(McdTraceTrig));
+    }
     qatomic_rcu_set(&mcd_trace.cfg, cfg);
     if (old) {
         g_free_rcu(old, rcu);
