@@ -716,6 +716,17 @@ static void test_triggers_misc(void)
     mcd_run_stop(rt);
 }
 
+/* Core 0's virtual time, in picoseconds. */
+static uint64_t current_time(RunTest *rt)
+{
+    QDict *r = mcd_ret(rt->t, "{'execute': 'mcd-qry-current-time',"
+                       " 'arguments': {'core-uid': %u}}", rt->cores[0]);
+    uint64_t t = mcd_get_u64(r, "current-time");
+
+    qobject_unref(r);
+    return t;
+}
+
 static void test_time_and_commands(void)
 {
     RunTest *rt = mcd_run_start(1, "");
@@ -728,10 +739,7 @@ static void test_time_and_commands(void)
      * counted: on a loaded host the vCPU thread may get no CPU in 5 ms.
      */
     for (int i = 0; i < 400 && !mcd_run_counter(rt); i++) {
-        r = mcd_ret(rt->t, "{'execute': 'mcd-qry-current-time', 'arguments':"
-                    " {'core-uid': %u}}", rt->cores[0]);
-        t0 = mcd_get_u64(r, "current-time");
-        qobject_unref(r);
+        t0 = current_time(rt);
         r = mcd_ret(rt->t, "{'execute': 'mcd-run-until', 'arguments':"
                     " {'core-uid': %u, 'global': false, 'absolute-time':"
                     " false, 'run-until-time': 5000000000}}", rt->cores[0]);
@@ -740,10 +748,7 @@ static void test_time_and_commands(void)
         r = mcd_run_wait_stopped(rt, 0);
         g_assert_nonnull(strstr(qdict_get_str(r, "stop-str"), "run-until"));
         qobject_unref(r);
-        r = mcd_ret(rt->t, "{'execute': 'mcd-qry-current-time', 'arguments':"
-                    " {'core-uid': %u}}", rt->cores[0]);
-        t1 = mcd_get_u64(r, "current-time");
-        qobject_unref(r);
+        t1 = current_time(rt);
         g_assert_cmpuint(t1 - t0, >=, 5000000000ULL);
     }
     g_assert_cmpuint(mcd_run_counter(rt), >, 0);
