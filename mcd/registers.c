@@ -3,8 +3,9 @@
  * MCD server: register groups, the register map and register access
  *
  * Registers are the ones the gdbstub exposes, grouped by GDB feature
- * (core, FP/SIMD, system registers, CSRs, ...) with the names and sizes of
- * the feature XML.  A register's address in the register space is its GDB
+ * (core, FP/SIMD, system registers, CSRs, ...) in the order and with the
+ * names gdb_get_register_list() gives; a register's size is what a read of
+ * it produces.  A register's address in the register space is its GDB
  * register number.  A feature with more registers than one answer may
  * carry is split into several groups, so that any group can be queried in
  * one request.
@@ -20,57 +21,16 @@
 #include "system/hw_accel.h"
 #include "mcd-internal.h"
 
-/* Collect bitsize="..." of every <reg> of a feature's XML, by name. */
-static void mcd_xml_reg(GMarkupParseContext *ctx, const char *element,
-                        const char **names, const char **values,
-                        gpointer opaque, GError **error)
-{
-    GHashTable *sizes = opaque;
-    const char *name = NULL;
-    uint64_t bits = 0;
-
-    if (strcmp(element, "reg")) {
-        return;
-    }
-    for (int i = 0; names[i]; i++) {
-        if (!strcmp(names[i], "name")) {
-            name = values[i];
-        } else if (!strcmp(names[i], "bitsize")) {
-            qemu_strtou64(values[i], NULL, 10, &bits);
-        }
-    }
-    if (name && bits) {
-        g_hash_table_insert(sizes, g_strdup(name), GUINT_TO_POINTER(bits));
-    }
-}
-
-static GHashTable *mcd_feature_sizes(const GDBFeature *feature)
-{
-    static const GMarkupParser parser = { .start_element = mcd_xml_reg };
-    GHashTable *sizes = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                              g_free, NULL);
-    GMarkupParseContext *ctx;
-
-    if (feature->xml) {
-        ctx = g_markup_parse_context_new(&parser, 0, sizes, NULL);
-        g_markup_parse_context_parse(ctx, feature->xml, -1, NULL);
-        g_markup_parse_context_free(ctx);
-    }
-    return sizes;
-}
-
 /* "org.gnu.gdb.aarch64.core" -> "aarch64.core" */
-static const char *mcd_feature_short_name(const GDBFeature *feature)
+static const char *mcd_feature_short_name(const char *name)
 {
-    const char *name = feature->name ?: feature->xmlname;
     const char *p = g_str_has_prefix(name, "org.") ? strstr(name, ".gdb.") :
                                                      NULL;
 
     return p ? p + strlen(".gdb.") : name;
 }
 
-static void mcd_add_groups(McdCore *c, const GDBFeature *feature,
-                           uint32_t first)
+static void mcd_add_groups(McdCore *c, const char *feature, uint32_t first)
 {
     uint32_t n = c->regs->len - first;
     uint32_t parts = DIV_ROUND_UP(n, MCD_MAX_QRY_ENTRIES);
@@ -97,35 +57,42 @@ static void mcd_add_groups(McdCore *c, const GDBFeature *feature,
 
 void mcd_registers_init(McdCore *c)
 {
+    g_autoptr(GArray) list = gdb_get_register_list(c->cpu);
     g_autoptr(GByteArray) buf = g_byte_array_new();
-    const GDBFeature *feature;
-    int base;
+    const char *feature = NULL;
+    uint32_t first = 0;
+    bool core_feature = true;
 
     c->regs = g_array_new(false, true, sizeof(McdReg));
     c->groups = g_array_new(false, true, sizeof(McdRegGroup));
     c->addr_bits = 64;
-    for (int f = 0; (feature = gdb_get_feature(c->cpu, f, &base)); f++) {
-        g_autoptr(GHashTable) sizes = mcd_feature_sizes(feature);
-        uint32_t first = c->regs->len;
+    for (guint i = 0; i < list->len; i++) {
+        GDBRegDesc *d = &g_array_index(list, GDBRegDesc, i);
+        const char *name = d->feature_name ?: "registers";
+        McdReg r = { .num = d->gdb_reg, .name = d->name };
 
-        for (int i = 0; i < feature->num_regs; i++) {
-            McdReg r = { .num = base + i, .name = feature->regs[i] };
-
-            if (!r.name) {
-                continue;
+        if (!feature || strcmp(name, feature)) {
+            if (feature) {
+                mcd_add_groups(c, feature, first);
+                core_feature = false;
             }
-            r.bits = GPOINTER_TO_UINT(g_hash_table_lookup(sizes, r.name));
-            if (!r.bits) {
-                /* Not in the XML: the register knows its own size. */
-                g_byte_array_set_size(buf, 0);
-                r.bits = gdb_read_register(c->cpu, buf, r.num) * 8;
-            }
-            /* The program counter's width is the width of an address. */
-            if (f == 0 && (!strcmp(r.name, "pc") || !strcmp(r.name, "eip"))) {
-                c->addr_bits = r.bits;
-            }
-            g_array_append_val(c->regs, r);
+            feature = name;
+            first = c->regs->len;
         }
+        if (!r.name) {
+            continue;
+        }
+        /* A read gives the size the feature XML declares. */
+        g_byte_array_set_size(buf, 0);
+        r.bits = gdb_read_register(c->cpu, buf, r.num) * 8;
+        /* The program counter's width is the width of an address. */
+        if (core_feature &&
+            (!strcmp(r.name, "pc") || !strcmp(r.name, "eip"))) {
+            c->addr_bits = r.bits;
+        }
+        g_array_append_val(c->regs, r);
+    }
+    if (feature) {
         mcd_add_groups(c, feature, first);
     }
 }
