@@ -14,6 +14,7 @@
 #include "hw/cpu/cluster.h"
 #include "elf.h"
 #include "mcd-internal.h"
+#include "trace.h"
 
 /*
  * The ELF machine of a core, which MCD uses as the core type.  It comes
@@ -193,6 +194,7 @@ mcd_return_et mcd_open_core_f(const mcd_core_con_info_st *core_con_info,
     c->owner = mcd_session;
     c->stopped_event = false;
     *core = &c->handle;
+    trace_mcd_core_open(mcd_session->num, c->id);
     mcd_ok(c);
     return mcd_ok(NULL);
 }
@@ -205,6 +207,7 @@ mcd_return_et mcd_close_core_f(const mcd_core_st *core)
     if (ret) {
         return ret;
     }
+    trace_mcd_core_close(c->id);
     mcd_core_release(c);
     c->uid = 0;
     c->owner = NULL;

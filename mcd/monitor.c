@@ -44,10 +44,14 @@
 #include "chardev/char.h"
 #include "chardev/char-fe.h"
 #include "hw/core/cpu.h"
+#include "qemu/accel.h"
+#include "system/qtest.h"
+#include "system/tcg.h"
 #include "monitor/monitor-internal.h"
 #include "exec/mcdstub.h"
 #include "mcd/mcd-qapi-init-commands.h"
 #include "mcd-internal.h"
+#include "trace.h"
 
 /*
  * Longest request line.  The largest request the schema allows (a full
@@ -157,6 +161,11 @@ static void mcd_monitor_dispatch(MonitorMCD *mon, McdRequest *r)
     if (r->err) {
         rsp = qmp_error_response(r->err);
     } else {
+        if (trace_event_get_state_backends(TRACE_MCD_REQUEST)) {
+            trace_mcd_request(mon->session.num,
+                              dict ? qdict_get_try_str(dict, "execute") :
+                                     NULL);
+        }
         rsp = qmp_dispatch(&mcd_commands, r->req, false, &mon->common);
         if (mon->deferred) {
             /* The command answers later; keep what the answer needs. */
@@ -425,6 +434,7 @@ static void mcd_monitor_teardown(void *opaque)
     mon->deferred = false;
     qobject_unref(mon->deferred_id);
     mon->deferred_id = NULL;
+    trace_mcd_session_close(mon->session.num);
     old = mcd_session_enter(&mon->session);
     mcd_server_client_gone();
     mcd_session_enter(old);
@@ -530,6 +540,7 @@ static MonitorMCD *mcd_monitor_new(Chardev *chr, bool accepted, Error **errp)
     mcd_monitor_parser_reset(mon);
     QTAILQ_INSERT_TAIL(&mcd_monitors, mon, next);
     mcd_num_accepted += accepted;
+    trace_mcd_session_open(mon->session.num, accepted);
     qemu_chr_fe_set_handlers(&mon->common.chr, mcd_monitor_can_read,
                              mcd_monitor_read, mcd_monitor_event, NULL,
                              mon, NULL, true);
@@ -642,6 +653,12 @@ bool mcd_server_start(const char *device, Error **errp)
         error_setg(errp, "mcd: a machine without CPUs cannot be debugged");
         return false;
     }
+    /* Breakpoints, watchpoints, steps and the trace are TCG's. */
+    if (!tcg_enabled() && !qtest_enabled()) {
+        error_setg(errp, "mcd: the %s accelerator cannot be debugged "
+                   "through MCD: use -accel tcg", current_accel_name());
+        return false;
+    }
     if (mcd_listener || !QTAILQ_EMPTY(&mcd_monitors)) {
         error_setg(errp, "mcd: only one -mcd device is supported; it "
                    "serves several debuggers at once");
@@ -666,6 +683,7 @@ bool mcd_server_start(const char *device, Error **errp)
         }
     }
 
+    trace_mcd_server_start(device);
     mcd_server_setup();
     mcd_runctl_init();
     mcd_qmp_init_marshal(&mcd_commands);

@@ -14,6 +14,7 @@
 #include "hw/core/cpu.h"
 #include "system/runstate.h"
 #include "mcd-internal.h"
+#include "trace.h"
 
 enum {
     MCD_RST_SYSTEM = 0,
@@ -77,6 +78,7 @@ mcd_return_et mcd_rst_f(const mcd_core_st *core, uint32_t rst_class_vector,
                         ": classes 0 (system) and 1 (core) exist",
                         rst_class_vector);
     }
+    trace_mcd_reset(c->id, rst_class_vector, rst_and_halt);
     if (rst_class_vector & BIT(MCD_RST_SYSTEM)) {
         /* A system reset includes every core's. */
         mcd_stop_all("stopped for a system reset");

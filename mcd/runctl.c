@@ -34,6 +34,7 @@
 #include "system/cpus.h"
 #include "system/runstate.h"
 #include "mcd-internal.h"
+#include "trace.h"
 
 /* As the gdbstub steps: without interrupts and timers in between. */
 #define MCD_SSTEP_FLAGS (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER)
@@ -68,6 +69,7 @@ mcd_set_stop(McdCore *c, uint32_t trig_id, const char *fmt, ...)
     c->stop.trig_id = trig_id;
     c->stop.valid = true;
     c->stopped_event = true;
+    trace_mcd_core_stopped(c->id, trig_id, c->stop.str);
 }
 
 bool mcd_core_running(McdCore *c)
@@ -494,6 +496,7 @@ mcd_return_et mcd_resume(McdCore *origin, GPtrArray *cores)
             c->steps_done = 0;
             mcd_sstep_on(c);
         }
+        trace_mcd_core_resume(c->id, c->step_over);
         cpu_resume(c->cpu);
     }
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
@@ -724,6 +727,7 @@ mcd_return_et mcd_step_start(const mcd_core_st *core, mcd_bool_t global,
     if (!n_steps) {
         return mcd_ok(c);
     }
+    trace_mcd_step_start(c->id, global, n_steps);
     for (guint i = 0; i < cores->len; i++) {
         McdCore *o = g_ptr_array_index(cores, i);
 

@@ -13,6 +13,7 @@
 #include "hw/boards.h"
 #include "hw/core/cpu.h"
 #include "mcd-internal.h"
+#include "trace.h"
 
 McdServer mcd_server;
 
@@ -64,6 +65,7 @@ mcd_return_et mcd_fail(McdCore *core, mcd_error_code_et code,
     va_start(ap, fmt);
     vsnprintf(e->error_str, sizeof(e->error_str), fmt, ap);
     va_end(ap);
+    trace_mcd_error(core ? (int)core->id : -1, code, e->error_str);
     return e->return_status;
 }
 

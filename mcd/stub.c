@@ -20,6 +20,7 @@
 #include "qapi/qobject-output-visitor.h"
 #include "mcd/mcd-qapi-commands.h"
 #include "mcd/mcd-qapi-visit.h"
+#include "mcd/mcd-qapi-introspect.h"
 #include "mcd-internal.h"
 
 /* Fixed-size C string to QAPI string, terminated or not. */
@@ -1689,4 +1690,9 @@ MCDReadTraceResult *qmp_mcd_read_trace(uint32_t core_uid, uint32_t trace_id,
         QAPI_LIST_APPEND(tail, q);
     }
     return res;
+}
+
+QObject *qmp_query_mcd_schema(Error **errp)
+{
+    return qobject_from_qlit(&mcd_qmp_schema_qlit);
 }

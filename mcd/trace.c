@@ -44,6 +44,7 @@
 #include "system/tcg.h"
 #include "exec/tb-flush.h"
 #include "mcd-internal.h"
+#include "trace.h"
 #ifdef CONFIG_PLUGIN
 #include "qemu/plugin.h"
 #endif
@@ -980,6 +981,7 @@ mcd_return_et mcd_set_trace_state_f(const mcd_core_st *core, uint32_t trace_id,
         modified = true;
     }
     s.start_stopped = mcd_has_start_trig(c);
+    trace_mcd_trace_state(c->id, s.state, s.mode);
     mcd_trace_set(c, &s);
     mcd_trace_state_of(c, state);
     state->modified = modified;

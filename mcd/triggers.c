@@ -24,6 +24,7 @@
 #include "qemu/osdep.h"
 #include "hw/core/cpu.h"
 #include "mcd-internal.h"
+#include "trace.h"
 
 /* Instruction triggers over a range get at most this many breakpoints. */
 #define MCD_MAX_BP_PER_TRIG 64
@@ -310,6 +311,7 @@ mcd_return_et mcd_create_trig_f(const mcd_core_st *core, void *trig,
     }
     t->id = c->next_trig_id++;
     *trig_id = t->id;
+    trace_mcd_trig_create(c->id, t->id, t->type, t->addr);
     g_ptr_array_add(c->trigs, t);
     if (t->trace) {
         g_steal_pointer(&t);
@@ -348,6 +350,7 @@ mcd_return_et mcd_remove_trig_f(const mcd_core_st *core, uint32_t trig_id)
     if (ret) {
         return ret;
     }
+    trace_mcd_trig_remove(c->id, trig_id);
     mcd_trig_remove(c, i);
     return mcd_ok(c);
 }

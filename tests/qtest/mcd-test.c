@@ -122,6 +122,36 @@ static void test_separate_from_qmp(void)
     mcd_test_stop(t);
 }
 
+/* query-mcd-schema describes the MCD commands, and only those. */
+static void test_schema(void)
+{
+    MCDTest *t = start("");
+    QDict *rsp = mcd_req(t, "{'execute': 'query-mcd-schema'}");
+    QList *list = qdict_get_qlist(rsp, "return");
+    g_autoptr(GHashTable) commands = g_hash_table_new(g_str_hash,
+                                                      g_str_equal);
+    QListEntry *e;
+
+    g_assert_nonnull(list);
+    QLIST_FOREACH_ENTRY(list, e) {
+        QDict *info = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(info, "meta-type"), "command")) {
+            g_hash_table_add(commands, (char *)qdict_get_str(info, "name"));
+        }
+    }
+    /* The 54 functions of the MCD API and this command. */
+    g_assert_cmpuint(g_hash_table_size(commands), ==, 55);
+    g_assert_true(g_hash_table_contains(commands, "mcd-qry-cores"));
+    g_assert_true(g_hash_table_contains(commands, "mcd-read-trace"));
+    g_assert_true(g_hash_table_contains(commands, "query-mcd-schema"));
+    g_assert_false(g_hash_table_contains(commands, "query-qmp-schema"));
+    g_assert_false(g_hash_table_contains(commands, "query-status"));
+    g_hash_table_remove_all(commands);
+    qobject_unref(rsp);
+    mcd_test_stop(t);
+}
+
 static void test_initialize(void)
 {
     MCDTest *t = start("");
@@ -564,6 +594,19 @@ static void test_bad_device(void)
     g_assert_nonnull(strstr(twice, "only one -mcd"));
 }
 
+/* Like -gdb, -mcd refuses an accelerator whose guest it cannot debug. */
+static void test_accelerator(void)
+{
+    g_autofree char *kvm = NULL;
+
+    if (!qtest_has_accel("kvm")) {
+        g_test_skip("KVM is not available to test a refused accelerator");
+        return;
+    }
+    kvm = mcd_refused_stderr("-accel kvm -mcd tcp:127.0.0.1:0");
+    g_assert_nonnull(strstr(kvm, "accelerator cannot be debugged through MCD"));
+}
+
 /* -mcd chardev:ID serves on a character device defined elsewhere. */
 static void test_chardev_device(void)
 {
@@ -593,6 +636,7 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/wire-format", test_wire_format);
     qtest_add_func("/mcd/bad-requests", test_bad_requests);
     qtest_add_func("/mcd/separate-from-qmp", test_separate_from_qmp);
+    qtest_add_func("/mcd/schema", test_schema);
     qtest_add_func("/mcd/initialize", test_initialize);
     qtest_add_func("/mcd/servers", test_servers);
     qtest_add_func("/mcd/system-and-cores", test_system_and_cores);
@@ -603,6 +647,7 @@ int main(int argc, char **argv)
     qtest_add_func("/mcd/reconnect-race", test_reconnect_race);
     qtest_add_func("/mcd/exposed-warning", test_exposed_warning);
     qtest_add_func("/mcd/bad-device", test_bad_device);
+    qtest_add_func("/mcd/accelerator", test_accelerator);
     qtest_add_func("/mcd/chardev-device", test_chardev_device);
     mcd_access_tests_register();
     mcd_runctl_tests_register();
