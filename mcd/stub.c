@@ -26,107 +26,6 @@
 /* Fixed-size C string to QAPI string, terminated or not. */
 #define STR(field) g_strndup((field), sizeof(field))
 
-/* The open core behind @uid; if there is none, say so for the server. */
-static bool stub_core(uint32_t uid, const mcd_core_st **core,
-                      uint32_t *status)
-{
-    *core = mcd_core_by_uid(uid);
-    if (!*core) {
-        *status = mcd_fail(NULL, MCD_ERR_PARAM,
-                           "core-uid %" PRIu32 " is not an open core", uid);
-    }
-    return *core;
-}
-
-/*
- * Room for the entries a query may return: the server never answers more
- * than MCD_MAX_QRY_ENTRIES at once, so neither is more allocated.  NULL
- * for a count-only query.
- */
-static void *stub_entries(uint32_t *num, size_t size)
-{
-    *num = MIN(*num, MCD_MAX_QRY_ENTRIES);
-    return *num ? g_malloc0_n(*num, size) : NULL;
-}
-
-static void addr_from_qapi(mcd_addr_st *a, const MCDAddr *q)
-{
-    *a = (mcd_addr_st) {
-        .address = q->address,
-        .mem_space_id = q->mem_space_id,
-        .addr_space_id = q->addr_space_id,
-        .addr_space_type = q->addr_space_type,
-    };
-}
-
-static MCDAddr *addr_to_qapi(const mcd_addr_st *a)
-{
-    MCDAddr *q = g_new(MCDAddr, 1);
-
-    *q = (MCDAddr) {
-        .address = a->address,
-        .mem_space_id = a->mem_space_id,
-        .addr_space_id = a->addr_space_id,
-        .addr_space_type = a->addr_space_type,
-    };
-    return q;
-}
-
-static void con_info_from_qapi(mcd_core_con_info_st *c,
-                               const MCDCoreConInfo *q)
-{
-    *c = (mcd_core_con_info_st) {
-        .server_port = q->server_port,
-        .device_type = q->device_type,
-        .device_id = q->device_id,
-        .core_type = q->core_type,
-        .core_id = q->core_id,
-    };
-    mcd_strcpy(c->host, q->host);
-    mcd_strcpy(c->server_key, q->server_key);
-    mcd_strcpy(c->system_key, q->system_key);
-    mcd_strcpy(c->device_key, q->device_key);
-    mcd_strcpy(c->system, q->system);
-    mcd_strcpy(c->system_instance, q->system_instance);
-    mcd_strcpy(c->acc_hw, q->acc_hw);
-    mcd_strcpy(c->device, q->device);
-    mcd_strcpy(c->core, q->core);
-}
-
-static MCDCoreConInfo *con_info_to_qapi(const mcd_core_con_info_st *c)
-{
-    MCDCoreConInfo *q = g_new(MCDCoreConInfo, 1);
-
-    *q = (MCDCoreConInfo) {
-        .host = STR(c->host),
-        .server_port = c->server_port,
-        .server_key = STR(c->server_key),
-        .system_key = STR(c->system_key),
-        .device_key = STR(c->device_key),
-        .system = STR(c->system),
-        .system_instance = STR(c->system_instance),
-        .acc_hw = STR(c->acc_hw),
-        .device_type = c->device_type,
-        .device = STR(c->device),
-        .device_id = c->device_id,
-        .core = STR(c->core),
-        .core_type = c->core_type,
-        .core_id = c->core_id,
-    };
-    return q;
-}
-
-static MCDCoreConInfoList *con_info_list(const mcd_core_con_info_st *c,
-                                         uint32_t n)
-{
-    MCDCoreConInfoList *list = NULL, **tail = &list;
-
-    for (uint32_t i = 0; i < n; i++) {
-        QAPI_LIST_APPEND(tail, con_info_to_qapi(&c[i]));
-    }
-    return list;
-}
-
 /* Initialization */
 
 MCDInitializeResult *qmp_mcd_initialize(MCDAPIVersion *version_req,
@@ -164,22 +63,18 @@ void qmp_mcd_exit(Error **errp)
     mcd_exit_f();
 }
 
-MCDQryErrorInfoResult *qmp_mcd_qry_error_info(bool has_core_uid,
-                                              uint32_t core_uid,
-                                              Error **errp)
-{
-    MCDQryErrorInfoResult *res = g_new0(MCDQryErrorInfoResult, 1);
-    mcd_error_info_st e;
-
-    mcd_qry_error_info_f(has_core_uid ? mcd_core_by_uid(core_uid) : NULL, &e);
-    res->return_status = e.return_status;
-    res->error_code = e.error_code;
-    res->error_events = e.error_events;
-    res->error_str = STR(e.error_str);
-    return res;
-}
-
 /* Server connection */
+
+/*
+ * Room for the entries a query may return: the server never answers more
+ * than MCD_MAX_QRY_ENTRIES at once, so neither is more allocated.  NULL
+ * for a count-only query.
+ */
+static void *stub_entries(uint32_t *num, size_t size)
+{
+    *num = MIN(*num, MCD_MAX_QRY_ENTRIES);
+    return *num ? g_malloc0_n(*num, size) : NULL;
+}
 
 MCDQryServersResult *qmp_mcd_qry_servers(const char *host, bool running,
                                          uint32_t start_index,
@@ -295,6 +190,73 @@ MCDQryServerConfigResult *qmp_mcd_qry_server_config(uint32_t server_uid,
 }
 
 /* Target system */
+
+/* The open core behind @uid; if there is none, say so for the server. */
+static bool stub_core(uint32_t uid, const mcd_core_st **core,
+                      uint32_t *status)
+{
+    *core = mcd_core_by_uid(uid);
+    if (!*core) {
+        *status = mcd_fail(NULL, MCD_ERR_PARAM,
+                           "core-uid %" PRIu32 " is not an open core", uid);
+    }
+    return *core;
+}
+
+static void con_info_from_qapi(mcd_core_con_info_st *c,
+                               const MCDCoreConInfo *q)
+{
+    *c = (mcd_core_con_info_st) {
+        .server_port = q->server_port,
+        .device_type = q->device_type,
+        .device_id = q->device_id,
+        .core_type = q->core_type,
+        .core_id = q->core_id,
+    };
+    mcd_strcpy(c->host, q->host);
+    mcd_strcpy(c->server_key, q->server_key);
+    mcd_strcpy(c->system_key, q->system_key);
+    mcd_strcpy(c->device_key, q->device_key);
+    mcd_strcpy(c->system, q->system);
+    mcd_strcpy(c->system_instance, q->system_instance);
+    mcd_strcpy(c->acc_hw, q->acc_hw);
+    mcd_strcpy(c->device, q->device);
+    mcd_strcpy(c->core, q->core);
+}
+
+static MCDCoreConInfo *con_info_to_qapi(const mcd_core_con_info_st *c)
+{
+    MCDCoreConInfo *q = g_new(MCDCoreConInfo, 1);
+
+    *q = (MCDCoreConInfo) {
+        .host = STR(c->host),
+        .server_port = c->server_port,
+        .server_key = STR(c->server_key),
+        .system_key = STR(c->system_key),
+        .device_key = STR(c->device_key),
+        .system = STR(c->system),
+        .system_instance = STR(c->system_instance),
+        .acc_hw = STR(c->acc_hw),
+        .device_type = c->device_type,
+        .device = STR(c->device),
+        .device_id = c->device_id,
+        .core = STR(c->core),
+        .core_type = c->core_type,
+        .core_id = c->core_id,
+    };
+    return q;
+}
+
+static MCDCoreConInfoList *con_info_list(const mcd_core_con_info_st *c,
+                                         uint32_t n)
+{
+    MCDCoreConInfoList *list = NULL, **tail = &list;
+
+    for (uint32_t i = 0; i < n; i++) {
+        QAPI_LIST_APPEND(tail, con_info_to_qapi(&c[i]));
+    }
+    return list;
+}
 
 MCDQrySystemsResult *qmp_mcd_qry_systems(uint32_t start_index,
                                          uint32_t num_systems, Error **errp)
@@ -466,6 +428,21 @@ MCDQryInputHandleResult *qmp_mcd_qry_input_handle(uint32_t core_uid,
     return res;
 }
 
+MCDQryErrorInfoResult *qmp_mcd_qry_error_info(bool has_core_uid,
+                                              uint32_t core_uid,
+                                              Error **errp)
+{
+    MCDQryErrorInfoResult *res = g_new0(MCDQryErrorInfoResult, 1);
+    mcd_error_info_st e;
+
+    mcd_qry_error_info_f(has_core_uid ? mcd_core_by_uid(core_uid) : NULL, &e);
+    res->return_status = e.return_status;
+    res->error_code = e.error_code;
+    res->error_events = e.error_events;
+    res->error_str = STR(e.error_str);
+    return res;
+}
+
 /* Memory */
 
 MCDQryMemSpacesResult *qmp_mcd_qry_mem_spaces(uint32_t core_uid,
@@ -595,6 +572,19 @@ MCDQryActiveOverlaysResult *qmp_mcd_qry_active_overlays(uint32_t core_uid,
 
 /* Registers */
 
+static MCDAddr *addr_to_qapi(const mcd_addr_st *a)
+{
+    MCDAddr *q = g_new(MCDAddr, 1);
+
+    *q = (MCDAddr) {
+        .address = a->address,
+        .mem_space_id = a->mem_space_id,
+        .addr_space_id = a->addr_space_id,
+        .addr_space_type = a->addr_space_type,
+    };
+    return q;
+}
+
 MCDQryRegGroupsResult *qmp_mcd_qry_reg_groups(uint32_t core_uid,
                                               uint32_t start_index,
                                               uint32_t num_reg_groups,
@@ -698,6 +688,16 @@ MCDQryRegCompoundResult *qmp_mcd_qry_reg_compound(uint32_t core_uid,
 }
 
 /* Triggers */
+
+static void addr_from_qapi(mcd_addr_st *a, const MCDAddr *q)
+{
+    *a = (mcd_addr_st) {
+        .address = q->address,
+        .mem_space_id = q->mem_space_id,
+        .addr_space_id = q->addr_space_id,
+        .addr_space_type = q->addr_space_type,
+    };
+}
 
 /* Room for any of the trigger structures mcd_create_trig_f() accepts. */
 typedef union StubTrig {
@@ -1691,6 +1691,8 @@ MCDReadTraceResult *qmp_mcd_read_trace(uint32_t core_uid, uint32_t trace_id,
     }
     return res;
 }
+
+/* Introspection */
 
 QObject *qmp_query_mcd_schema(Error **errp)
 {
