@@ -13,10 +13,6 @@
 
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /*
  * Basic scalar types
  */
@@ -25,13 +21,13 @@ extern "C" {
 typedef char mcd_char_t;
 
 /*
- * Boolean type with a fixed width per platform: one byte on Linux and
- * macOS, four bytes everywhere else.
+ * Boolean type with a fixed width per platform: four bytes on Windows,
+ * one byte on Linux and macOS.
  */
-#if defined(__linux__) || defined(__APPLE__)
-typedef uint8_t mcd_bool_t;
-#else
+#ifdef _WIN32
 typedef uint32_t mcd_bool_t;
+#else
+typedef uint8_t mcd_bool_t;
 #endif
 
 /* Values for mcd_bool_t; glib and others may already provide them. */
@@ -1107,9 +1103,5 @@ MCD_API_EXPORT mcd_return_et
 mcd_read_trace_f(const mcd_core_st *core, uint32_t trace_id,
                  uint64_t start_index, uint32_t *num_frames,
                  uint32_t trace_data_size, void *trace_data);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* MCD_API_H */

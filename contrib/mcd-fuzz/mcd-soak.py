@@ -311,10 +311,10 @@ class Soak:
         r = cl.ret('mcd-qry-state', {'core-uid': uid})
         st = (r or {}).get('state') or {}
         if st.get('state') == w.STATE_DEBUG:
+            stop = re.sub(r'0x[0-9a-f]+', '0x...', st.get('stop-str', ''))
             self.fail('stale', 'core 0 stopped again right after a run: %s'
                       ' (previous client: %s)' % (
-                          re.sub(r'0x[0-9a-f]+', '0x...', st.get('stop-str', '')),
-                          re.sub(r'\d+', 'N', self.prev)))
+                          stop, re.sub(r'\d+', 'N', self.prev)))
             cl.ret('mcd-run', {'core-uid': uid, 'global': True})
 
     def health(self, cl, s, final=False):

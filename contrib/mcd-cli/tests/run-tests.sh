@@ -392,7 +392,8 @@ if [ -n "$RUNCTL" ]; then
 else
     for t in "breakpoint on tick, run to it" "single steps" \
              "trace of instructions and data, shown with symbols" \
-             "disassembly at a symbol" "list and delete triggers" "write watchpoint on counter" \
+             "disassembly at a symbol" "list and delete triggers" \
+             "write watchpoint on counter" \
              "counter written at the watchpoint" \
              "the guest counts while running, on both cores" \
              "wait times out while the core runs" \
