@@ -8,6 +8,10 @@
 #   make fuzz    fuzz the MCD server of an AddressSanitizer build of all
 #                four emulators, then soak it with disconnects
 #   make bench   build, then measure latency and throughput
+#   make series  write the series as git format-patch files to build/series
+#   make series-check
+#                apply the series patch by patch to the baseline, build and
+#                test every step, run checkpatch on every patch
 
 B ?= $(CURDIR)/build
 QEMU_BUILD := $(B)/qemu-build
@@ -18,7 +22,7 @@ ASAN_ARCHS ?= aarch64
 FUZZ_ARCHS ?= aarch64 arm riscv64 i386
 
 .PHONY: all build build-nomcd build-asan deps prepare configure run check fuzz \
-	bench refresh-patches clean distclean
+	bench series series-check refresh-patches clean distclean
 
 all: build
 
@@ -66,12 +70,19 @@ fuzz: build
 bench: build
 	@bash mk/bench.sh $(B)
 
+series: prepare
+	@python3 mk/series.py $(B)
+
+series-check: series
+	@bash mk/series-check.sh $(B)
+
 # After editing an upstream file in $(B)/qemu-src, fold the edit back
 # into the patch that touches that file.
 refresh-patches:
 	@bash mk/refresh-patches.sh $(B)/qemu-src
 
 clean:
+	rm -rf $(B)/series $(B)/series-git $(B)/series-check
 	rm -rf $(QEMU_BUILD) $(B)/qemu-build.configured $(B)/qemu-build-nomcd \
 		$(B)/qemu-build-nomcd.configured $(ASAN_BUILD) \
 		$(B)/qemu-build-asan.configured
