@@ -31,9 +31,11 @@ asan)
           --disable-werror --target-list=$TARGETS --firmwarepath=$FWPATH"
     ;;
 *)
+    # Docs: the MCD document and the reference of the MCD schema are
+    # built as HTML with the rest of QEMU's manual.
     dir=$B/qemu-build
     opts="--python=/usr/bin/python3 --disable-install-blobs --enable-mcd
-          --disable-docs --target-list=$TARGETS --firmwarepath=$FWPATH
+          --enable-docs --target-list=$TARGETS --firmwarepath=$FWPATH
           ${EXTRA_CONFIGURE:-}"
     ;;
 esac

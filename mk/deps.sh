@@ -15,7 +15,7 @@ BASE="ninja-build libglib2.0-dev libfdt-dev libpixman-1-dev zlib1g-dev
       flex bison python3-venv python3-pytest dpkg-dev pkg-config
       seabios ipxe-qemu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libjson-glib-dev libreadline-dev u-boot-qemu gnuplot-nox
-      libcapstone-dev"
+      libcapstone-dev python3-sphinx python3-sphinx-rtd-theme"
 # Packages that must come from bookworm-backports.
 BPO="meson python3-pycotap opensbi qemu-system-data"
 
