@@ -21,16 +21,31 @@ FWPATH=$B/firmware:/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 ARCHS="aarch64 arm riscv64 i386"
 OPTS="--python=/usr/bin/python3 --disable-install-blobs --disable-docs
       --disable-tools --firmwarepath=$FWPATH"
-patches=$(ls "$B"/series/[0-9]*.patch | grep -v /0000-cover-letter.patch)
-[ -n "$patches" ] || { echo "series-check: no series; run make series" >&2; exit 1; }
+[ -f "$B/series/0000-cover-letter.patch" ] ||
+    { echo "series-check: no series; run make series" >&2; exit 1; }
 
-rm -rf "$W"
+# A clean copy of the baseline.  A build directory of an earlier check
+# is kept if MCD was never enabled in it, so that the first build is
+# incremental; the patches are copied, so that make series may run.
 mkdir -p "$W"
-git clone -q "$B/qemu-src" "$SRC"
-git -C "$SRC" checkout -q "$(git -C "$B/qemu-src" rev-list --max-parents=0 HEAD)"
-git -C "$SRC" checkout -q -B series
+base=$(git -C "$B/qemu-src" rev-list --max-parents=0 HEAD)
+if [ ! -d "$SRC/.git" ]; then
+    git clone -q "$B/qemu-src" "$SRC"
+fi
+git -C "$SRC" am --abort > /dev/null 2>&1
+git -C "$SRC" checkout -q -f -B series "$base"
+git -C "$SRC" clean -q -fdx
 git -C "$SRC" config user.name "series-check"
 git -C "$SRC" config user.email "series-check@localhost"
+for d in "$W/build" "$W/build-all"; do
+    if [ -f "$d.mcd" ]; then
+        rm -rf "$d" "$d.mcd"
+    fi
+    rm -f "$d.build.log" "$d.configure.log"
+done
+rm -rf "$W/build-all" "$W/patches"
+cp -r "$B/series" "$W/patches"
+patches=$(ls "$W"/patches/[0-9]*.patch | grep -v /0000-cover-letter.patch)
 
 # $1: build dir, $2..: targets (aarch64 ...).  Configures once; enables
 # MCD as soon as the tree has the option.
