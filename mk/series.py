@@ -210,6 +210,9 @@ def main():
     base = run(['git', 'rev-parse', 'HEAD'], git_dir).strip()
     date = run(['git', 'log', '-1', '--format=%cI'], TOP).strip()
     name, email = re.match(r'(.*) <(.*)>', AUTHOR).groups()
+    # The cover letter is from whoever git is configured for: us.
+    run(['git', 'config', 'user.name', name], git_dir)
+    run(['git', 'config', 'user.email', email], git_dir)
     env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email)
 
