@@ -77,6 +77,7 @@ if [ "${SANITIZE:-0}" = 1 ]; then
         --requests "${FUZZ_REQUESTS:-50000}" --seed 2 --tap \
         --log "$LOG/fuzz-asan"
 fi
+run mcd-series bash mk/check-series.sh "$B"
 run mcd-client-unit env MCD_CLIENT_LIB="$B/mcd-client/libmcd_client.so" \
     "$B/mcd-client/test-unit"
 run mcd-client-e2e env QEMU_DIR="$QB" "$B/mcd-client/test-e2e"
