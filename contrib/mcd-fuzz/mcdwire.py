@@ -807,8 +807,12 @@ def check_answer(line, violation):
     keys = set(obj) - {'id'}
     if keys == {'return'}:
         r = obj['return']
-        if not isinstance(r, dict) or \
-           not isinstance(r.get('return-status'), int):
+        # query-mcd-schema, not an MCD function, answers SchemaInfo list.
+        if isinstance(r, list) and r and \
+           all(isinstance(i, dict) and 'meta-type' in i for i in r):
+            pass
+        elif not isinstance(r, dict) or \
+                not isinstance(r.get('return-status'), int):
             violation('"return" without an integer return-status', line)
     elif keys == {'error'}:
         e = obj['error']
