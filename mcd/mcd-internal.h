@@ -8,7 +8,7 @@
  * server, system), cores.c, memory.c, registers.c, access.c, triggers.c,
  * runctl.c, reset.c, channels.c, trace.c.
  *
- * Who runs what, always with the BQL held:
+ * Who runs what, with the BQL held unless said otherwise:
  *  - the main loop runs the monitor (monitor.c), the stub and every
  *    mcd_*_f() function, bottom halves and timers; never a coroutine,
  *    so main-loop-only calls (vm_stop(), vm_start()) are safe there;
@@ -16,6 +16,11 @@
  *    core, and, through run_on_cpu(), changes to that core's
  *    breakpoints, watchpoints and pause state; run_on_cpu() lets go of
  *    the BQL while it waits, so the hook may run meanwhile;
+ *  - the one exception to the BQL: a vCPU thread in single-step mode
+ *    runs the step hook (runctl.c) inside TCG's loop without it, to
+ *    count an instruction of a long step; it only exchanges step_left
+ *    of its own core atomically, which is why step_left is read and
+ *    written with qatomic_*() everywhere;
  *  - nothing waits for the target: a step is answered later from the
  *    main loop (mcd_step_start(), mcd_monitor_answer()).
  *

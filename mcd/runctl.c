@@ -114,12 +114,12 @@ static bool mcd_step_event(McdCore *c, vaddr pc)
     McdTrig *t = mcd_trig_at_pc(c, pc);
 
     c->steps_done++;
-    if (--c->step_left && !t && !w) {
+    if (qatomic_fetch_dec(&c->step_left) > 1 && !t && !w) {
         return true;            /* on to the next instruction */
     }
     cpu_single_step(c->cpu, 0);
     c->sstep = false;
-    c->step_left = 0;
+    qatomic_set(&c->step_left, 0);
     if (c->step_over && !t && !w) {
         c->step_over = false;
         return true;            /* over the breakpoint: now run */
@@ -136,6 +136,31 @@ static bool mcd_step_event(McdCore *c, vaddr pc)
                      c->steps_done == 1 ? "" : "s", pc);
     }
     mcd_park(c);
+    return true;
+}
+
+/*
+ * The step hook, in @cpu's thread inside TCG's loop without the BQL:
+ * count an instruction of a long step and go on at once.  Only where
+ * mcd_step_event() would go on without looking further: not the last
+ * instruction, and no breakpoint on the core whose address it would
+ * have to check the new pc against (breakpoints change only in this
+ * thread, through run_on_cpu()).  A step called off meanwhile has set
+ * step_left to 0, which the exchange sees.
+ */
+static bool mcd_step_continues(CPUState *cpu)
+{
+    McdCore *c = mcd_core_of(cpu);
+    uint32_t left;
+
+    if (!c || !qatomic_read(&c->sstep) || !QTAILQ_EMPTY(&cpu->breakpoints)) {
+        return false;
+    }
+    left = qatomic_read(&c->step_left);
+    if (left < 2 || qatomic_cmpxchg(&c->step_left, left, left - 1) != left) {
+        return false;
+    }
+    qatomic_set(&c->steps_done, c->steps_done + 1);
     return true;
 }
 
@@ -176,7 +201,7 @@ static bool mcd_debug_event(CPUState *cpu)
     if (!c || (!c->uid && !c->sstep)) {
         return !mcd_gdb_event(cpu);
     }
-    if (c->sstep && !c->step_left) {
+    if (c->sstep && !qatomic_read(&c->step_left)) {
         /*
          * Our step, called off while this event was on its way: whoever
          * called it off has also asked the core to stop, if it should.
@@ -283,7 +308,7 @@ static void mcd_sstep_on(McdCore *c)
  */
 static void mcd_step_forget(McdCore *c)
 {
-    c->step_left = 0;
+    qatomic_set(&c->step_left, 0);
     c->step_over = false;
     if (c->sstep && cpu_is_stopped(c->cpu)) {
         cpu_single_step(c->cpu, 0);
@@ -296,7 +321,7 @@ void mcd_stop_core(McdCore *c, const char *reason)
 {
     if (mcd_core_running(c)) {
         mcd_set_stop(c, 0, "%s", reason);
-        c->step_left = 0;
+        qatomic_set(&c->step_left, 0);
         run_on_cpu(c->cpu, mcd_park_self, RUN_ON_CPU_NULL);
     }
     mcd_step_forget(c);
@@ -323,7 +348,7 @@ static void mcd_stop_global(McdCore *origin, const char *reason)
         }
         if (mcd_in_global(c, origin)) {
             mcd_set_stop(c, 0, "%s", reason);
-            c->step_left = 0;
+            qatomic_set(&c->step_left, 0);
         } else {
             g_ptr_array_add(keep, c);
         }
@@ -332,7 +357,7 @@ static void mcd_stop_global(McdCore *origin, const char *reason)
         vm_stop(RUN_STATE_DEBUG);
     }
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
-        if (!mcd_server.cores[i].step_left) {
+        if (!qatomic_read(&mcd_server.cores[i].step_left)) {
             mcd_step_forget(&mcd_server.cores[i]);
         }
     }
@@ -349,7 +374,7 @@ void mcd_stop_all(const char *reason)
         if (mcd_core_running(c)) {
             mcd_set_stop(c, 0, "%s", reason);
         }
-        c->step_left = 0;
+        qatomic_set(&c->step_left, 0);
     }
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_DEBUG);
@@ -434,6 +459,7 @@ void mcd_runctl_init(void)
     mcd_server.vmse = qemu_add_vm_change_state_handler(mcd_vm_state_change,
                                                        NULL);
     cpu_set_guest_debug_handler(mcd_debug_event);
+    cpu_set_guest_step_handler(mcd_step_continues);
 }
 
 void mcd_runctl_release(McdCore *c)
@@ -457,7 +483,7 @@ void mcd_runctl_release(McdCore *c)
     }
     if (c->sstep && mcd_core_running(c)) {
         /* Leave single-step mode parked, where no step event is due. */
-        c->step_left = 0;
+        qatomic_set(&c->step_left, 0);
         run_on_cpu(c->cpu, mcd_park_self, RUN_ON_CPU_NULL);
     }
     mcd_step_forget(c);
@@ -486,12 +512,13 @@ mcd_return_et mcd_resume(McdCore *origin, GPtrArray *cores)
             continue;
         }
         c->stop.valid = false;
-        if (!c->step_left) {
+        if (!qatomic_read(&c->step_left)) {
             mcd_step_forget(c);
         }
         /* Going on from a breakpoint: step over it first. */
-        if (!c->step_left && c->trigs && mcd_trig_at_pc(c, mcd_pc(c))) {
-            c->step_left = 1;
+        if (!qatomic_read(&c->step_left) && c->trigs &&
+            mcd_trig_at_pc(c, mcd_pc(c))) {
+            qatomic_set(&c->step_left, 1);
             c->step_over = true;
             c->steps_done = 0;
             mcd_sstep_on(c);
@@ -597,7 +624,8 @@ static bool mcd_step_busy(void)
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         McdCore *c = &mcd_server.cores[i];
 
-        if (c->in_step && (c->step_left || mcd_core_running(c))) {
+        if (c->in_step &&
+            (qatomic_read(&c->step_left) || mcd_core_running(c))) {
             return true;
         }
     }
@@ -731,7 +759,7 @@ mcd_return_et mcd_step_start(const mcd_core_st *core, mcd_bool_t global,
     for (guint i = 0; i < cores->len; i++) {
         McdCore *o = g_ptr_array_index(cores, i);
 
-        o->step_left = n_steps;
+        qatomic_set(&o->step_left, n_steps);
         o->steps_done = 0;
         o->step_over = false;
         o->in_step = true;

@@ -184,11 +184,16 @@ def main():
     out_dir = os.path.join(build, 'series')
 
     entries = []
+    # The cover letter names patches, not numbers: [[0028]] is the
+    # number of a topic patch, [[monitor]] that of 04-monitor.msg.
+    numbers = {}
     for line in read(os.path.join(SPEC, 'series')).split('\n'):
         line = line.split('#')[0].strip()
         if line:
             kind, name = line.split()
             entries.append((kind, parse_msg(name) if kind == 'mcd' else name))
+            key = name[:4] if kind == 'patch' else name[3:-len('.msg')]
+            numbers[key] = str(len(entries))
     for kind, e in entries:
         if kind == 'mcd':
             for a in e['Add']:
@@ -272,8 +277,12 @@ def main():
          '--thread=shallow', '-o', out_dir, base + '..HEAD'], git_dir)
     cover_path = os.path.join(out_dir, '0000-cover-letter.patch')
     cover = read(cover_path)
-    title, _, blurb = read(os.path.join(SPEC, 'cover-letter.txt')).partition(
-        '\n\n')
+    letter = read(os.path.join(SPEC, 'cover-letter.txt'))
+    for key in set(re.findall(r'\[\[([^]]*)\]\]', letter)):
+        if key not in numbers:
+            die('cover-letter.txt: no patch %s in mk/series/series' % key)
+        letter = letter.replace('[[%s]]' % key, numbers[key])
+    title, _, blurb = letter.partition('\n\n')
     cover = cover.replace('*** SUBJECT HERE ***', title.strip())
     cover = cover.replace('*** BLURB HERE ***', blurb.strip())
     with open(cover_path, 'w', encoding='utf-8') as fd:
