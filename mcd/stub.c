@@ -1071,7 +1071,6 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl, bool hex)
     for (uint32_t i = 0; i < tl->num_tx; i++) {
         const mcd_tx_st *tx = &tl->tx[i];
         MCDTx *t = g_new0(MCDTx, 1);
-        uint8List **data = &t->data;
         /* Only what was read comes back; a write is not echoed. */
         uint32_t n = mcd_tx_reads(tx->access_type) ? tx->num_bytes_ok : 0;
 
@@ -1084,6 +1083,7 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl, bool hex)
             .num_bytes = tx->num_bytes,
             .num_bytes_ok = tx->num_bytes_ok,
         };
+        t->data = g_byte_array_new();
         if (hex) {
             static const char digit[] = "0123456789abcdef";
 
@@ -1094,9 +1094,7 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl, bool hex)
             }
             t->data_hex[2 * n] = '\0';
         } else {
-            for (uint32_t j = 0; j < n; j++) {
-                QAPI_LIST_APPEND(data, tx->data[j]);
-            }
+            g_byte_array_append(t->data, tx->data, n);
         }
         QAPI_LIST_APPEND(tail, t);
     }
@@ -1121,9 +1119,8 @@ static uint32_t tx_data_from_qapi(const MCDTx *t, uint8_t *p, bool *bad)
         }
         return j;
     }
-    for (uint8List *d = t->data; d && j < t->num_bytes; d = d->next) {
-        p[j++] = d->value;
-    }
+    j = MIN(t->data->len, t->num_bytes);
+    memcpy(p, t->data->data, j);
     return j;
 }
 
