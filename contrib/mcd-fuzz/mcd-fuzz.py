@@ -91,7 +91,12 @@ def load_model(schema_path, qemu_src):
     def conv(qt):
         if qt.name in memo:
             return memo[qt.name]
-        if isinstance(qt, qs.QAPISchemaBuiltinType):
+        if isinstance(qt, qs.QAPISchemaBuiltinType) and qt.name == 'bytes':
+            # On the wire a list of uint8.
+            t = Ty('list', qt.name)
+            memo[qt.name] = t
+            t.elem = conv(schema.lookup_type('uint8'))
+        elif isinstance(qt, qs.QAPISchemaBuiltinType):
             jt = qt.json_type()
             kind = {'int': 'int', 'number': 'number', 'string': 'str',
                     'boolean': 'bool', 'null': 'null', 'value': 'any'}[jt]
