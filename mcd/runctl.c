@@ -45,6 +45,14 @@
 
 static McdCore *mcd_core_of(CPUState *cpu)
 {
+    /*
+     * The cores are in CPU_FOREACH() order, that of cpu_index: look
+     * there first, as the step hook asks for every instruction.
+     */
+    if ((unsigned)cpu->cpu_index < mcd_server.num_cores &&
+        mcd_server.cores[cpu->cpu_index].cpu == cpu) {
+        return &mcd_server.cores[cpu->cpu_index];
+    }
     for (uint32_t i = 0; i < mcd_server.num_cores; i++) {
         if (mcd_server.cores[i].cpu == cpu) {
             return &mcd_server.cores[i];
