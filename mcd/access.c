@@ -271,7 +271,10 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
         return mcd_fail(c, MCD_ERR_PARAM, "no transaction list given");
     }
     for (uint32_t i = 0; i < txlist->num_tx && i <= MCD_TX_NUM_MAX; i++) {
-        bytes += txlist->tx[i].num_bytes;
+        /* No answer carries what goes through the shared buffer. */
+        if (!mcd_shared_buffer_holds(txlist->tx[i].data)) {
+            bytes += txlist->tx[i].num_bytes;
+        }
     }
     ret = mcd_txlist_limits(c, txlist->num_tx, bytes);
     if (ret) {

@@ -5,8 +5,9 @@
  * The server implements the C functions of mcd_api.h on QEMU's state; the
  * stub (stub.c) translates the QAPI commands of qapi/mcd.json into calls
  * of those functions.  One file per concern: server.c (initialization,
- * server, system), cores.c, memory.c, registers.c, access.c, triggers.c,
- * runctl.c, reset.c, channels.c, trace.c.
+ * server, system), cores.c, memory.c, registers.c, access.c, shared.c
+ * (bulk transfers through shared memory), triggers.c, runctl.c, reset.c,
+ * channels.c, trace.c.
  *
  * Who runs what, with the BQL held unless said otherwise:
  *  - the main loop runs the monitor (monitor.c), the stub and every
@@ -72,6 +73,9 @@
 #define MCD_ANSWER_OVERHEAD 8192
 #define MCD_MAX_PAYLOAD_LARGE (512 * 1024)
 #define MCD_MAX_ANSWER_LARGE (4 * MCD_MAX_PAYLOAD_LARGE + MCD_ANSWER_OVERHEAD)
+
+/* Largest buffer a client may share for bulk transfers (shared.c). */
+#define MCD_SHARED_MAX (256 * 1024 * 1024)
 
 /*
  * The core trace (trace.c): every core has one, of at most
@@ -160,6 +164,8 @@ typedef struct McdSession {
     char system_key[MCD_KEY_LEN];
     mcd_error_info_st error;    /* of the last call not bound to a core */
     uint32_t max_answer;        /* longest answer line; 0: MCD_MAX_ANSWER */
+    uint8_t *shared;            /* mapped by mcd-set-shared-buffer, shared.c */
+    uint64_t shared_size;
 } McdSession;
 
 /*
@@ -293,6 +299,29 @@ const mcd_server_st *mcd_server_by_uid(uint32_t uid);
 bool mcd_qry_span(McdCore *core, const char *what, uint32_t total,
                   uint32_t start, uint32_t *num, const void *out,
                   mcd_return_et *ret);
+
+/* Check that @server is the open server of this session. */
+mcd_return_et mcd_server_check(const mcd_server_st *server);
+
+/*
+ * shared.c: map @size bytes of @fd, a memfd sealed against shrinking,
+ * as the session's shared buffer (none if @size is 0); unmap it.
+ */
+mcd_return_et mcd_shared_buffer_set(const mcd_server_st *server, int fd,
+                                    uint64_t size);
+void mcd_shared_buffer_release(McdSession *s);
+/*
+ * The @len bytes at @offset of the shared buffer, for transaction
+ * @index of a list on @core; NULL, with the error recorded, if they
+ * are not all in it.
+ */
+uint8_t *mcd_shared_buffer_at(McdCore *core, uint32_t index,
+                              uint64_t offset, uint32_t len);
+/* Whether @p points into the shared buffer. */
+bool mcd_shared_buffer_holds(const uint8_t *p);
+
+/* monitor.c: the file descriptor that came with the request, or -1. */
+int mcd_monitor_take_fd(void);
 
 /* Refuse a transaction list over the payload limits. */
 mcd_return_et mcd_txlist_limits(McdCore *core, uint32_t num_tx,

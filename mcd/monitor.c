@@ -259,6 +259,18 @@ void *mcd_monitor_waiter(void)
     return container_of(monitor_cur(), MonitorMCD, common);
 }
 
+/*
+ * Only the read that brought a request holds its file descriptor, so
+ * this finds it for a request served at once, not for one that waited
+ * behind a step.
+ */
+int mcd_monitor_take_fd(void)
+{
+    MonitorMCD *mon = mcd_monitor_waiter();
+
+    return qemu_chr_fe_get_msgfd(&mon->common.chr);
+}
+
 void mcd_monitor_defer(void)
 {
     MonitorMCD *mon = mcd_monitor_waiter();

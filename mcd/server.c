@@ -292,7 +292,7 @@ mcd_return_et mcd_open_server_f(const mcd_char_t *system_key,
     return mcd_ok(NULL);
 }
 
-static mcd_return_et mcd_server_check(const mcd_server_st *server)
+mcd_return_et mcd_server_check(const mcd_server_st *server)
 {
     if (!mcd_server_is_open()) {
         return mcd_fail(NULL, MCD_ERR_CONNECTION, "the server is not open");
@@ -315,6 +315,7 @@ mcd_return_et mcd_close_server_f(const mcd_server_st *server)
             mcd_close_core_f(&mcd_server.cores[i].handle);
         }
     }
+    mcd_shared_buffer_release(mcd_session);
     g_clear_pointer(&mcd_session->config_string, g_free);
     mcd_session->system_key[0] = '\0';
     mcd_session->uid = 0;

@@ -1042,14 +1042,18 @@ MCDQryTrigSetStateResult *qmp_mcd_qry_trig_set_state(uint32_t core_uid,
  */
 static mcd_return_et txlist_check(McdCore *core, const MCDTxlist *q)
 {
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, shared = 0;
     uint32_t n = 0;
 
     for (MCDTxList *l = q->tx; l; l = l->next) {
         if (++n > MCD_TX_NUM_MAX) {
             break;
         }
-        bytes += l->value->num_bytes;
+        if (l->value->has_shared_offset) {
+            shared += l->value->num_bytes;
+        } else {
+            bytes += l->value->num_bytes;
+        }
     }
     if (n != q->num_tx) {
         return mcd_fail(core, MCD_ERR_PARAM,
@@ -1058,21 +1062,35 @@ static mcd_return_et txlist_check(McdCore *core, const MCDTxlist *q)
                         n > MCD_TX_NUM_MAX ? "more than " : "",
                         MIN(n, MCD_TX_NUM_MAX));
     }
+    /* Bounds the time one list keeps the main loop, as the payload does. */
+    if (mcd_session->shared && shared > mcd_session->shared_size) {
+        return mcd_fail(core, MCD_ERR_PARAM,
+                        "%" PRIu64 " bytes through the shared buffer: at "
+                        "most its size, %" PRIu64 ", per list", shared,
+                        mcd_session->shared_size);
+    }
     return mcd_txlist_limits(core, n, bytes);
 }
 
-static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl, bool hex)
+/* The answer to @in, executed as @tl. */
+static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl,
+                                 const MCDTxlist *in, bool hex)
 {
     MCDTxlist *q = g_new0(MCDTxlist, 1);
     MCDTxList **tail = &q->tx;
+    const MCDTxList *l = in->tx;
 
     q->num_tx = tl->num_tx;
     q->num_tx_ok = tl->num_tx_ok;
-    for (uint32_t i = 0; i < tl->num_tx; i++) {
+    for (uint32_t i = 0; i < tl->num_tx; i++, l = l->next) {
         const mcd_tx_st *tx = &tl->tx[i];
         MCDTx *t = g_new0(MCDTx, 1);
-        /* Only what was read comes back; a write is not echoed. */
-        uint32_t n = mcd_tx_reads(tx->access_type) ? tx->num_bytes_ok : 0;
+        /*
+         * Only what was read comes back, and not what is in the shared
+         * buffer already; a write is not echoed.
+         */
+        uint32_t n = mcd_tx_reads(tx->access_type) &&
+                     !l->value->has_shared_offset ? tx->num_bytes_ok : 0;
 
         *t = (MCDTx) {
             .addr = addr_to_qapi(&tx->addr),
@@ -1080,6 +1098,8 @@ static MCDTxlist *txlist_to_qapi(const mcd_txlist_st *tl, bool hex)
             .options = tx->options,
             .access_width = tx->access_width,
             .core_mode = tx->core_mode,
+            .has_shared_offset = l->value->has_shared_offset,
+            .shared_offset = l->value->shared_offset,
             .num_bytes = tx->num_bytes,
             .num_bytes_ok = tx->num_bytes_ok,
         };
@@ -1124,6 +1144,22 @@ static uint32_t tx_data_from_qapi(const MCDTx *t, uint8_t *p, bool *bad)
     return j;
 }
 
+MCDSetSharedBufferResult *qmp_mcd_set_shared_buffer(uint32_t server_uid,
+                                                    uint64_t size,
+                                                    Error **errp)
+{
+    MCDSetSharedBufferResult *res = g_new0(MCDSetSharedBufferResult, 1);
+    int fd = mcd_monitor_take_fd();
+
+    res->return_status = mcd_shared_buffer_set(stub_server(server_uid), fd,
+                                               size);
+    /* A mapping outlives its descriptor. */
+    if (fd >= 0) {
+        close(fd);
+    }
+    return res;
+}
+
 MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
                                                MCDTxlist *txlist,
                                                Error **errp)
@@ -1147,7 +1183,7 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
         return res;
     }
     for (l = txlist->tx; l; l = l->next) {
-        bytes += l->value->num_bytes;
+        bytes += l->value->has_shared_offset ? 0 : l->value->num_bytes;
         hex |= l->value->data_hex != NULL;
     }
     tx = g_new0(mcd_tx_st, txlist->num_tx);
@@ -1155,14 +1191,27 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
     for (l = txlist->tx, i = 0; l; l = l->next, i++) {
         const MCDTx *t = l->value;
         bool bad = false;
-        uint32_t j = tx_data_from_qapi(t, p, &bad);
+        uint8_t *data = p;
+        uint32_t j;
 
+        if (t->has_shared_offset) {
+            data = mcd_shared_buffer_at(core->instance, i, t->shared_offset,
+                                        t->num_bytes);
+            if (!data) {
+                res->return_status = MCD_RET_ACT_HANDLE_ERROR;
+                return res;
+            }
+            j = t->num_bytes;
+        } else {
+            j = tx_data_from_qapi(t, p, &bad);
+            p += t->num_bytes;
+        }
         tx[i] = (mcd_tx_st) {
             .access_type = t->access_type,
             .options = t->options,
             .access_width = t->access_width,
             .core_mode = t->core_mode,
-            .data = p,
+            .data = data,
             .num_bytes = t->num_bytes,
         };
         addr_from_qapi(&tx[i].addr, t->addr);
@@ -1175,12 +1224,11 @@ MCDExecuteTxlistResult *qmp_mcd_execute_txlist(uint32_t core_uid,
                                           j);
             return res;
         }
-        p += t->num_bytes;
     }
     tl = (mcd_txlist_st) { .tx = tx, .num_tx = txlist->num_tx };
     res->return_status = mcd_execute_txlist_f(core, &tl);
     /* Partial results count too: num-tx-ok and num-bytes-ok tell. */
-    res->txlist = txlist_to_qapi(&tl, hex);
+    res->txlist = txlist_to_qapi(&tl, txlist, hex);
     return res;
 }
 

@@ -11,6 +11,9 @@
 #include "qobject/qlist.h"
 #include "qobject/qnum.h"
 #include "qobject/qjson.h"
+#include "qapi/error.h"
+#include "qemu/memfd.h"
+#include <sys/mman.h>
 #include "mcd-util.h"
 #include "mcd-test.h"
 
@@ -485,6 +488,177 @@ static void test_data_hex(void)
     mcd_test_stop(t);
 }
 
+#ifdef CONFIG_LINUX
+/* mcd-set-shared-buffer with @fd passed along (none if -1): its status. */
+static uint32_t share(MCDTest *t, uint32_t srv, int fd, uint64_t size)
+{
+    g_autofree char *req = g_strdup_printf(
+        "{\"execute\": \"mcd-set-shared-buffer\", \"arguments\": "
+        "{\"server-uid\": %u, \"size\": %" PRIu64 "}}\n", srv, size);
+    g_autofree char *line = NULL;
+    QDict *rsp;
+    uint32_t status;
+
+    if (fd >= 0) {
+        mcd_send_fd(t, req, fd);
+    } else {
+        mcd_send_raw(t, req);
+    }
+    line = mcd_recv_line(t);
+    g_assert_nonnull(line);
+    rsp = qobject_to(QDict, qobject_from_json(line, &error_abort));
+    status = mcd_status(qdict_get_qdict(rsp, "return"));
+    qobject_unref(rsp);
+    return status;
+}
+
+/* A memfd of @size bytes, sealed against shrinking if @sealed. */
+static int new_memfd(uint64_t size, bool sealed)
+{
+    int fd = memfd_create("mcd-test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, size), ==, 0);
+    if (sealed) {
+        g_assert_cmpint(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), ==, 0);
+    }
+    return fd;
+}
+
+/* A transaction of @len bytes through the shared buffer at @off. */
+static QDict *shared_tx(uint32_t space, uint64_t addr, uint32_t type,
+                        uint64_t off, uint32_t len)
+{
+    QDict *tx = mcd_tx(space, addr, type, 0, NULL, 0);
+
+    qdict_put_int(tx, "num-bytes", len);
+    qdict_put_int(tx, "shared-offset", off);
+    return tx;
+}
+
+/*
+ * Bulk transfers through a memfd shared over the UNIX socket: only a
+ * sealed file of the size given is taken, the bytes move through it
+ * and not through the answer, and nothing reaches beyond it.
+ */
+static void test_shared_buffer(void)
+{
+    enum { SIZE = 64 * 1024 };
+    MCDTest *t = start_tcg("-S");
+    const AccessArch *a = access_arch();
+    g_autofree uint8_t *pattern = g_malloc(SIZE);
+    uint8_t buf[16];
+    uint32_t srv, core, phys;
+    MCDTxResult res;
+    QDict *tx[2], *r;
+    uint8_t *map;
+    int fd;
+
+    srv = mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    phys = mcd_find_space(t, core, MCD_MEM_SPACE_IS_PHYSICAL, NULL);
+    for (int i = 0; i < SIZE; i++) {
+        pattern[i] = i * 13 + (i >> 8);
+    }
+
+    /* Refused: no descriptor, no seal, too small a file, too large. */
+    g_assert_cmpuint(share(t, srv, -1, SIZE), ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+    fd = new_memfd(SIZE, false);
+    g_assert_cmpuint(share(t, srv, fd, SIZE), ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+    close(fd);
+    fd = new_memfd(SIZE, true);
+    g_assert_cmpuint(share(t, srv, fd, 2 * SIZE), ==,
+                     MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmpuint(share(t, srv, fd, 1ull << 40), ==,
+                     MCD_RET_ACT_HANDLE_ERROR);
+    mcd_assert_error(t, 0, MCD_ERR_PARAM);
+    /* ... and a transaction cannot use a buffer that is not there. */
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, 16);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+
+    g_assert_cmpuint(share(t, srv, fd, SIZE), ==, MCD_RET_ACT_NONE);
+    map = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    g_assert(map != MAP_FAILED);
+    close(fd);
+
+    /* A write takes its bytes from the buffer... */
+    memcpy(map, pattern, SIZE);
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_W, 0, SIZE);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(res.num_bytes_ok[0], ==, SIZE);
+    mcd_txresult_free(&res);
+    mcd_read(t, core, phys, a->ram + SIZE - 16, buf, 16);
+    g_assert(!memcmp(buf, pattern + SIZE - 16, 16));
+
+    /* ... a read puts them there, in place, and not in the answer. */
+    memset(map, 0, SIZE);
+    tx[0] = shared_tx(phys, a->ram + 100, MCD_TX_AT_R, 4096, 1000);
+    tx[1] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, 16);
+    mcd_txlist(t, core, tx, 2, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_NONE);
+    g_assert_cmpuint(res.num_tx_ok, ==, 2);
+    g_assert_cmpuint(res.data[0]->len, ==, 0);
+    mcd_txresult_free(&res);
+    g_assert(!memcmp(map + 4096, pattern + 100, 1000));
+    g_assert(!memcmp(map, pattern, 16));
+    g_assert_cmpuint(map[16], ==, 0);
+
+    /* A read that runs off the end of RAM counts what it got. */
+    tx[0] = shared_tx(phys, a->ram_end - 100, MCD_TX_AT_R, 0, 200);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmpuint(res.num_bytes_ok[0], ==, 100);
+    mcd_txresult_free(&res);
+
+    /* Nothing beyond the buffer, and at most its size per list. */
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, SIZE - 8, 16);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, UINT64_MAX - 4, 16);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, SIZE / 2 + 1);
+    tx[1] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, SIZE / 2);
+    mcd_txlist(t, core, tx, 2, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    g_assert_cmpuint(res.num_tx_ok, ==, 0);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+
+    /* Size 0 releases the buffer; so does closing the server. */
+    g_assert_cmpuint(share(t, srv, -1, 0), ==, MCD_RET_ACT_NONE);
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, 16);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    munmap(map, SIZE);
+    fd = new_memfd(SIZE, true);
+    g_assert_cmpuint(share(t, srv, fd, SIZE), ==, MCD_RET_ACT_NONE);
+    close(fd);
+    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
+                " {'server-uid': %u}}", srv);
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    mcd_open_server(t);
+    core = mcd_open_core(t, 0);
+    tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, 16);
+    mcd_txlist(t, core, tx, 1, &res);
+    g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
+    mcd_txresult_free(&res);
+    mcd_assert_error(t, core, MCD_ERR_PARAM);
+    mcd_test_stop(t);
+}
+#endif
+
 static uint32_t max_payload(MCDTest *t, uint32_t core)
 {
     QDict *r = mcd_ret(t, "{'execute': 'mcd-qry-max-payload-size',"
@@ -844,6 +1018,9 @@ void mcd_access_tests_register(void)
     qtest_add_func("/mcd/access/txlist", test_txlist);
     qtest_add_func("/mcd/access/secure-memory", test_secure_memory);
     qtest_add_func("/mcd/access/data-hex", test_data_hex);
+#ifdef CONFIG_LINUX
+    qtest_add_func("/mcd/access/shared-buffer", test_shared_buffer);
+#endif
     qtest_add_func("/mcd/access/payload-limits", test_payload_limits);
     qtest_add_func("/mcd/access/large-answers", test_large_answers);
     qtest_add_func("/mcd/access/running-guest", test_running_guest);

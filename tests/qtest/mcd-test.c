@@ -140,8 +140,9 @@ static void test_schema(void)
             g_hash_table_add(commands, (char *)qdict_get_str(info, "name"));
         }
     }
-    /* The 54 functions of the MCD API and this command. */
-    g_assert_cmpuint(g_hash_table_size(commands), ==, 55);
+    /* The 54 functions of the MCD API, shared buffers and this command. */
+    g_assert_cmpuint(g_hash_table_size(commands), ==, 56);
+    g_assert_true(g_hash_table_contains(commands, "mcd-set-shared-buffer"));
     g_assert_true(g_hash_table_contains(commands, "mcd-qry-cores"));
     g_assert_true(g_hash_table_contains(commands, "mcd-read-trace"));
     g_assert_true(g_hash_table_contains(commands, "query-mcd-schema"));

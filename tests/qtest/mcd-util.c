@@ -129,6 +129,31 @@ void mcd_send_raw(MCDTest *t, const char *text)
     }
 }
 
+void mcd_send_fd(MCDTest *t, const char *text, int fd)
+{
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl = { 0 };
+    struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    ssize_t n;
+
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    do {
+        n = sendmsg(t->fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    g_assert_cmpint(n, >, 0);
+    mcd_send_raw(t, text + n);
+}
+
 /* Read more input; false on end of file. */
 static bool mcd_fill(MCDTest *t, int timeout_ms)
 {

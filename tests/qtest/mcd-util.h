@@ -47,6 +47,8 @@ void mcd_test_detach(MCDTest *client);
 
 /* Send text as is. */
 void mcd_send_raw(MCDTest *t, const char *text);
+/* ... with the file descriptor @fd passed along (SCM_RIGHTS). */
+void mcd_send_fd(MCDTest *t, const char *text, int fd);
 /*
  * The next line QEMU sends, without its newline; NULL when QEMU closed
  * the connection.  Fails the test after a timeout of 30 s.
