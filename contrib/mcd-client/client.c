@@ -30,10 +30,14 @@
  * concurrent callers never interleave on the socket.
  */
 
+#define _GNU_SOURCE             /* memfd_create() */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #define MCD_BUILD_LIBRARY
 #include "mcdc.h"
 
@@ -65,6 +69,8 @@ static struct {
     GPtrArray *servers;         /* McdcServer handed out, not closed */
     GPtrArray *cores;           /* McdcCore handed out, not closed */
     mcd_error_info_st error;    /* outcome of the last call without core */
+    uint8_t *shared;            /* buffer shared with the server, or NULL */
+    bool shared_tried;          /* asked to share one on this connection */
 } mcdc;
 
 /* The context of one API call. */
@@ -184,6 +190,12 @@ static mcd_return_et call_bad_answer(McdcCall *c, const char *cmd,
 
 static void conn_drop(void)
 {
+    /* The server unmaps its side when the connection goes. */
+    if (mcdc.shared) {
+        munmap(mcdc.shared, MCDC_SHARED_SIZE);
+        mcdc.shared = NULL;
+    }
+    mcdc.shared_tried = false;
     mcdc_conn_close(mcdc.conn);
     mcdc_config_clear(&mcdc.cfg);
     mcdc.conn = NULL;
@@ -318,10 +330,13 @@ core_refuse(const mcd_core_st *core, const char *fmt, ...)
     return call_end(&c, ret);
 }
 
-/* A send-and-receive on the call's connection; see call_exec(). */
+/*
+ * A send-and-receive on the call's connection, passing the file
+ * descriptor @fd unless it is -1; see call_exec().
+ */
 static JsonObject *call_roundtrip(McdcCall *c, const char *cmd,
-                                  JsonObject *args, unsigned extra_ms,
-                                  McdcFailure *f)
+                                  JsonObject *args, int fd,
+                                  unsigned extra_ms, McdcFailure *f)
 {
     unsigned timeout = c->timeout_ms + MIN(extra_ms, MCDC_MAX_TIMEOUT_MS);
     McdcBroken broken;
@@ -332,7 +347,8 @@ static JsonObject *call_roundtrip(McdcCall *c, const char *cmd,
                   "was lost");
         return NULL;
     }
-    r = mcdc_conn_call(c->conn, cmd, args, timeout, true, f, &broken);
+    r = mcdc_conn_call_fd(c->conn, cmd, args, fd, timeout, true, f,
+                          &broken);
     if (!r && broken == MCDC_CONN_BROKEN && c->conn == mcdc.conn) {
         mcdc.lost = mcdc.server != NULL;
         conn_drop();
@@ -355,7 +371,7 @@ static void call_fetch_error(McdcCall *c, const char *cmd)
     if (c->core) {
         json_object_set_int_member(args, "core-uid", c->core->uid);
     }
-    r = call_roundtrip(c, "mcd-qry-error-info", args, 0, &f);
+    r = call_roundtrip(c, "mcd-qry-error-info", args, -1, 0, &f);
     if (!r) {
         call_fail(c, f.code, "%s failed; its error details are unknown: "
                   "%s", cmd, f.str);
@@ -380,11 +396,12 @@ static void call_fetch_error(McdcCall *c, const char *cmd)
  * the outcome recorded; NULL if there was no usable answer, with the
  * failure in *@ret and recorded.
  */
-static JsonObject *call_exec(McdcCall *c, const char *cmd, JsonObject *args,
-                             unsigned extra_ms, mcd_return_et *ret)
+static JsonObject *call_exec_fd(McdcCall *c, const char *cmd,
+                                JsonObject *args, int fd, unsigned extra_ms,
+                                mcd_return_et *ret)
 {
     McdcFailure f;
-    JsonObject *r = call_roundtrip(c, cmd, args, extra_ms, &f);
+    JsonObject *r = call_roundtrip(c, cmd, args, fd, extra_ms, &f);
     uint32_t status;
 
     if (!r) {
@@ -406,6 +423,12 @@ static JsonObject *call_exec(McdcCall *c, const char *cmd, JsonObject *args,
         call_record(c, status, MCD_ERR_NONE, "");
     }
     return r;
+}
+
+static JsonObject *call_exec(McdcCall *c, const char *cmd, JsonObject *args,
+                             unsigned extra_ms, mcd_return_et *ret)
+{
+    return call_exec_fd(c, cmd, args, -1, extra_ms, ret);
 }
 
 /*
@@ -1477,12 +1500,61 @@ static mcd_return_et core_payload(McdcCall *c, uint32_t *payload)
 }
 
 /*
+ * Share a buffer with the server for the bulk of large transfers, once
+ * per connection; whether one is shared.  Only a server on this host,
+ * on a UNIX socket, can map it; one that cannot (another MCD server, an
+ * older QEMU) answers with an error, and the data goes as JSON.
+ */
+static bool shared_buffer(McdcCall *c)
+{
+    g_autoptr(JsonObject) args = json_object_new();
+    g_autoptr(JsonObject) r = NULL;
+    void *p = MAP_FAILED;
+    uint32_t status = MCD_RET_ACT_HANDLE_ERROR;
+    McdcFailure f;
+    int fd;
+
+    if (mcdc.shared || mcdc.shared_tried || !mcdc.server ||
+        mcdc.cfg.transport != MCDC_TRANSPORT_UNIX || c->conn != mcdc.conn) {
+        return mcdc.shared != NULL;
+    }
+    mcdc.shared_tried = true;
+    fd = memfd_create("mcd-shared", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) {
+        return false;
+    }
+    /* Sealed, so that the server need not fear a SIGBUS. */
+    if (ftruncate(fd, MCDC_SHARED_SIZE) == 0 &&
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) == 0) {
+        p = mmap(NULL, MCDC_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 fd, 0);
+    }
+    if (p != MAP_FAILED) {
+        json_object_set_int_member(args, "server-uid", mcdc.server->uid);
+        json_object_set_int_member(args, "size", MCDC_SHARED_SIZE);
+        r = call_roundtrip(c, "mcd-set-shared-buffer", args, fd, 0, &f);
+    }
+    close(fd);
+    if (r && mcdc_get_u32(r, "return-status", &status, &f) &&
+        status == MCD_RET_ACT_NONE && c->conn) {
+        mcdc.shared = p;
+        return true;
+    }
+    if (p != MAP_FAILED) {
+        munmap(p, MCDC_SHARED_SIZE);
+    }
+    return false;
+}
+
+/*
  * Account the answer to one request of a split list: piece by piece,
- * up to and including the first one that failed.
+ * up to and including the first one that failed.  With @shared the
+ * bytes read are there, one piece after the other.
  */
 static bool txlist_account(mcd_txlist_st *tl, const McdcTxPiece *pieces,
                            uint32_t count, JsonObject *answer,
-                           uint32_t *pieces_ok, McdcFailure *f)
+                           const uint8_t *shared, uint32_t *pieces_ok,
+                           McdcFailure *f)
 {
     JsonObject *o = mcdc_get_obj(answer, "txlist", f);
     JsonArray *a = o ? mcdc_get_array(o, "tx", f) : NULL;
@@ -1512,9 +1584,11 @@ static bool txlist_account(mcd_txlist_st *tl, const McdcTxPiece *pieces,
                       "%u is not an object", j);
             return false;
         }
-        if (!mcdc_tx_from_json(json_node_get_object(n), &part, f)) {
+        if (!mcdc_tx_from_json_shared(json_node_get_object(n), &part,
+                                      shared, f)) {
             return false;
         }
+        shared = shared ? shared + p->len : NULL;
         if (j < ok && part.num_bytes_ok != p->len) {
             mcdc_fail(f, MCD_ERR_CONNECTION, "malformed answer: transaction "
                       "%u counts as done with %u of %u bytes", j,
@@ -1539,6 +1613,8 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
                                              sizeof(McdcTxRequest));
     mcd_return_et ret;
     uint32_t payload;
+    uint64_t total = 0;
+    bool shared;
     McdcFailure f;
     McdcCall c;
 
@@ -1555,10 +1631,16 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
                       "data buffer", i, txlist->tx[i].num_bytes)) {
             return call_end(&c, ret);
         }
+        total += txlist->tx[i].num_bytes;
     }
     ret = core_payload(&c, &payload);
     if (ret != MCD_RET_ACT_NONE) {
         return call_end(&c, ret);
+    }
+    /* What takes more than one request goes through shared memory. */
+    shared = total > payload && shared_buffer(&c);
+    if (shared) {
+        payload = MCDC_SHARED_SIZE;
     }
     if (!mcdc_txlist_split(txlist, payload, MCD_TX_NUM_MAX, pieces, requests,
                            &f)) {
@@ -1576,13 +1658,21 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
         g_autoptr(JsonObject) r = NULL;
         JsonObject *list = json_object_new();
         JsonArray *a = json_array_new();
+        uint64_t off = 0;
         uint32_t ok = 0;
 
-        /* Data goes as data-hex, so the answer brings it as hex too. */
+        /*
+         * Data goes through the shared buffer, piece after piece, or as
+         * data-hex, so that the answer brings it as hex too.
+         */
         for (uint32_t j = 0; j < req->count; j++) {
+            const mcd_tx_st *tx = &txlist->tx[p[j].tx];
+
             json_array_add_object_element(
-                a, mcdc_tx_to_json(&txlist->tx[p[j].tx], p[j].offset,
-                                   p[j].len));
+                a, shared ? mcdc_tx_to_json_shared(tx, p[j].offset, p[j].len,
+                                                   mcdc.shared, off) :
+                            mcdc_tx_to_json(tx, p[j].offset, p[j].len));
+            off += p[j].len;
         }
         json_object_set_array_member(list, "tx", a);
         json_object_set_int_member(list, "num-tx", req->count);
@@ -1592,9 +1682,16 @@ mcd_return_et mcd_execute_txlist_f(const mcd_core_st *core,
         if (!r) {
             break;
         }
+        if (shared && !mcdc.shared) {
+            /* Fetching the error details lost the connection. */
+            ret = call_fail(&c, MCD_ERR_CONNECTION, "mcd-execute-txlist: "
+                            "the connection to the MCD server was lost");
+            break;
+        }
         /* Even a failed list tells how far it got, if it got started. */
         if ((ret == MCD_RET_ACT_NONE || json_object_has_member(r, "txlist"))
-            && !txlist_account(txlist, p, req->count, r, &ok, &f)) {
+            && !txlist_account(txlist, p, req->count, r,
+                               shared ? mcdc.shared : NULL, &ok, &f)) {
             ret = call_bad_answer(&c, "mcd-execute-txlist", &f);
             break;
         }

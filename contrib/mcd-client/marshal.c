@@ -894,12 +894,18 @@ static bool tx_reads(mcd_tx_access_type_et type)
            type == MCD_TX_AT_WR;
 }
 
-JsonObject *mcdc_tx_to_json(const mcd_tx_st *tx, uint32_t offset,
-                            uint32_t len)
+/*
+ * A transaction's members, its data at @shared_offset of @shared if
+ * that is not NULL, else as data-hex.
+ */
+static JsonObject *tx_to_json(const mcd_tx_st *tx, uint32_t offset,
+                              uint32_t len, uint8_t *shared,
+                              uint64_t shared_offset)
 {
     JsonObject *o = json_object_new();
     mcd_addr_st addr = tx->addr;
     bool whole = offset == 0 && len == tx->num_bytes;
+    bool writes = tx_writes(tx->access_type) && tx->data;
 
     /* Without increment every slice goes to the same address. */
     if (!(tx->options & MCD_TX_OPT_NOINCREMENT)) {
@@ -911,22 +917,40 @@ JsonObject *mcdc_tx_to_json(const mcd_tx_st *tx, uint32_t offset,
     json_object_set_int_member(o, "options", tx->options);
     json_object_set_int_member(o, "access-width", tx->access_width);
     json_object_set_int_member(o, "core-mode", tx->core_mode);
-    /*
-     * The bytes go as hex, and only data to be written is worth sending;
-     * a data-hex even when empty makes the answer use hex as well.
-     */
     json_object_set_array_member(o, "data", json_array_new());
-    if (tx_writes(tx->access_type) && tx->data) {
-        g_autofree char *hex = mcdc_hex_encode(tx->data + offset, len);
-
-        json_object_set_string_member(o, "data-hex", hex);
+    if (shared) {
+        if (writes) {
+            memcpy(shared + shared_offset, tx->data + offset, len);
+        }
+        json_object_set_int_member(o, "shared-offset", shared_offset);
     } else {
-        json_object_set_string_member(o, "data-hex", "");
+        /*
+         * The bytes go as hex, and only data to be written is worth
+         * sending; a data-hex even when empty makes the answer use hex
+         * as well.
+         */
+        g_autofree char *hex = writes ?
+            mcdc_hex_encode(tx->data + offset, len) : NULL;
+
+        json_object_set_string_member(o, "data-hex", hex ?: "");
     }
     json_object_set_int_member(o, "num-bytes", len);
     json_object_set_int_member(o, "num-bytes-ok",
                                whole ? MIN(tx->num_bytes_ok, len) : 0);
     return o;
+}
+
+JsonObject *mcdc_tx_to_json(const mcd_tx_st *tx, uint32_t offset,
+                            uint32_t len)
+{
+    return tx_to_json(tx, offset, len, NULL, 0);
+}
+
+JsonObject *mcdc_tx_to_json_shared(const mcd_tx_st *tx, uint32_t offset,
+                                   uint32_t len, uint8_t *shared,
+                                   uint64_t shared_offset)
+{
+    return tx_to_json(tx, offset, len, shared, shared_offset);
 }
 
 JsonObject *mcdc_txlist_to_json(const mcd_txlist_st *tl)
@@ -944,7 +968,9 @@ JsonObject *mcdc_txlist_to_json(const mcd_txlist_st *tl)
     return o;
 }
 
-bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
+/* ... the bytes read from @shared if not NULL, else from the answer. */
+static bool tx_from_json(JsonObject *o, mcd_tx_st *tx, const uint8_t *shared,
+                         McdcFailure *f)
 {
     uint32_t num_bytes, ok;
     JsonArray *data = NULL;
@@ -963,7 +989,9 @@ bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
         return false;
     }
     /* Hex if the server sent it, else (an older server) the array. */
-    if (json_object_has_member(o, "data-hex")) {
+    if (shared) {
+        /* Nothing to parse: the bytes are in place. */
+    } else if (json_object_has_member(o, "data-hex")) {
         hex = mcdc_get_str(o, "data-hex", f);
         if (!hex) {
             return false;
@@ -980,7 +1008,10 @@ bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
                       "data buffer");
             return false;
         }
-        if (hex) {
+        if (shared) {
+            memcpy(tx->data, shared, ok);
+            got = ok;
+        } else if (hex) {
             /* Too few is refused before anything is stored, too. */
             got = strlen(hex) / 2;
             if (got >= ok && !mcdc_hex_decode(hex, tx->data, room, &got, f)) {
@@ -997,6 +1028,17 @@ bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
     }
     tx->num_bytes_ok = ok;
     return true;
+}
+
+bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f)
+{
+    return tx_from_json(o, tx, NULL, f);
+}
+
+bool mcdc_tx_from_json_shared(JsonObject *o, mcd_tx_st *tx,
+                              const uint8_t *shared, McdcFailure *f)
+{
+    return tx_from_json(o, tx, shared, f);
 }
 
 bool mcdc_txlist_from_json(JsonObject *o, mcd_txlist_st *tl, McdcFailure *f)

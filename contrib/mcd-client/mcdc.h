@@ -54,6 +54,13 @@
  */
 #define MCDC_MAX_LINE (4 * 1024 * 1024)
 
+/*
+ * Transfers larger than one JSON request carries go through a buffer of
+ * this size shared with the server (mcd-set-shared-buffer), when the
+ * server is on a UNIX socket and takes it.
+ */
+#define MCDC_SHARED_SIZE (16 * 1024 * 1024)
+
 /* A failure: the MCD error code to report and a readable reason. */
 typedef struct McdcFailure {
     mcd_error_code_et code;
@@ -121,6 +128,11 @@ char *mcdc_conn_recv_line(McdcConn *conn, gint64 deadline, McdcFailure *f);
 JsonObject *mcdc_conn_call(McdcConn *conn, const char *cmd, JsonObject *args,
                            unsigned timeout_ms, bool want_answer,
                            McdcFailure *f, McdcBroken *broken);
+/* ... with the file descriptor @fd passed along (UNIX sockets only). */
+JsonObject *mcdc_conn_call_fd(McdcConn *conn, const char *cmd,
+                              JsonObject *args, int fd, unsigned timeout_ms,
+                              bool want_answer, McdcFailure *f,
+                              McdcBroken *broken);
 
 /* marshal.c: table-driven conversion of the MCD structures */
 typedef enum McdcFieldType {
@@ -236,6 +248,14 @@ bool mcdc_hex_decode(const char *hex, uint8_t *buf, size_t max, size_t *len,
  */
 JsonObject *mcdc_tx_to_json(const mcd_tx_st *tx, uint32_t offset,
                             uint32_t len);
+/*
+ * ... with its data at @shared_offset of the buffer @shared shares with
+ * the server (mcd-set-shared-buffer): the bytes to write are copied
+ * there, and the answer will have the bytes read there.
+ */
+JsonObject *mcdc_tx_to_json_shared(const mcd_tx_st *tx, uint32_t offset,
+                                   uint32_t len, uint8_t *shared,
+                                   uint64_t shared_offset);
 JsonObject *mcdc_txlist_to_json(const mcd_txlist_st *tl);
 /*
  * Read back an answered transaction into @tx, whose data buffer holds
@@ -244,6 +264,9 @@ JsonObject *mcdc_txlist_to_json(const mcd_txlist_st *tl);
  * if the answer has no "data-hex".
  */
 bool mcdc_tx_from_json(JsonObject *o, mcd_tx_st *tx, McdcFailure *f);
+/* ... taking the bytes read from @shared, where the server put them. */
+bool mcdc_tx_from_json_shared(JsonObject *o, mcd_tx_st *tx,
+                              const uint8_t *shared, McdcFailure *f);
 bool mcdc_txlist_from_json(JsonObject *o, mcd_txlist_st *tl, McdcFailure *f);
 
 /* One request line, '\n' included; g_free() it. */

@@ -260,6 +260,35 @@ bool mcdc_conn_send(McdcConn *conn, const char *buf, size_t len,
     return true;
 }
 
+/* Send @buf, its first bytes together with the descriptor @fd. */
+static bool conn_send_fd(McdcConn *conn, const char *buf, size_t len,
+                         int fd, gint64 deadline, McdcFailure *f)
+{
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl = { 0 };
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    ssize_t n;
+
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    do {
+        n = sendmsg(conn->fd, &msg, MSG_NOSIGNAL);
+    } while (n < 1 && io_again(conn, n, POLLOUT, deadline, f));
+    if (n < 1) {
+        return false;
+    }
+    return mcdc_conn_send(conn, buf + n, len - n, deadline, f);
+}
+
 char *mcdc_conn_recv_line(McdcConn *conn, gint64 deadline, McdcFailure *f)
 {
     char buf[16384];
@@ -314,16 +343,18 @@ static void add_context(McdcFailure *f, const char *cmd)
     f->errnum = errnum;
 }
 
-JsonObject *mcdc_conn_call(McdcConn *conn, const char *cmd, JsonObject *args,
-                           unsigned timeout_ms, bool want_answer,
-                           McdcFailure *f, McdcBroken *broken)
+JsonObject *mcdc_conn_call_fd(McdcConn *conn, const char *cmd,
+                              JsonObject *args, int fd, unsigned timeout_ms,
+                              bool want_answer, McdcFailure *f,
+                              McdcBroken *broken)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     size_t len;
     g_autofree char *req = mcdc_request_line(cmd, args, &len);
 
     *broken = MCDC_CONN_BROKEN;
-    if (!mcdc_conn_send(conn, req, len, deadline, f)) {
+    if (fd >= 0 ? !conn_send_fd(conn, req, len, fd, deadline, f) :
+        !mcdc_conn_send(conn, req, len, deadline, f)) {
         return NULL;
     }
     if (!want_answer) {
@@ -358,4 +389,12 @@ JsonObject *mcdc_conn_call(McdcConn *conn, const char *cmd, JsonObject *args,
             return NULL;
         }
     }
+}
+
+JsonObject *mcdc_conn_call(McdcConn *conn, const char *cmd, JsonObject *args,
+                           unsigned timeout_ms, bool want_answer,
+                           McdcFailure *f, McdcBroken *broken)
+{
+    return mcdc_conn_call_fd(conn, cmd, args, -1, timeout_ms, want_answer,
+                             f, broken);
 }

@@ -567,6 +567,57 @@ static void test_a64_tcp(void)
     qemu_stop(q);
 }
 
+/* Whether this process maps a buffer it shares with the server. */
+static bool maps_shared_buffer(void)
+{
+    g_autofree char *maps = NULL;
+
+    return g_file_get_contents("/proc/self/maps", &maps, NULL, NULL) &&
+           strstr(maps, "/memfd:mcd-shared");
+}
+
+static void test_a64_shared(void)
+{
+    enum { LEN = 20 * 1024 * 1024, SHORT = 1000 };
+    Vm *q = qemu_start("aarch64", "-M virt -cpu cortex-a53", false);
+    mcd_server_st *srv = open_server(q);
+    mcd_core_st *core = open_core(0);
+    uint32_t phys = find_space(core, MCD_MEM_SPACE_IS_PHYSICAL,
+                               MCD_MEM_SPACE_CUSTOM_LO);
+    g_autofree uint8_t *out = g_malloc(LEN);
+    g_autofree uint8_t *in = g_malloc0(LEN);
+    uint8_t first[16];
+    uint32_t ok = 0;
+
+    /* What one request holds goes as JSON... */
+    fill_pattern(out, LEN, 3);
+    CHECK_CORE_OK(core, xfer(core, MCD_TX_AT_W, phys, A64_RAM + 0x100000,
+                             out, 4096, NULL));
+    CHECK(!maps_shared_buffer());
+    /* ... more goes through the shared buffer, 16 MiB at a time. */
+    CHECK_CORE_OK(core, xfer(core, MCD_TX_AT_W, phys, A64_RAM + 0x100000,
+                             out, LEN, NULL));
+    CHECK(maps_shared_buffer());
+    CHECK_CORE_OK(core, xfer(core, MCD_TX_AT_R, phys, A64_RAM + 0x100000,
+                             in, LEN, NULL));
+    CHECK(!memcmp(in, out, LEN));
+    /* A read off the end of RAM is exact across the pieces, too. */
+    memset(in, 0, LEN);
+    CHECK_EQ(xfer(core, MCD_TX_AT_R, phys, A64_RAM_END - (LEN - SHORT), in,
+                  LEN, &ok), MCD_RET_ACT_HANDLE_ERROR);
+    CHECK_EQ(ok, LEN - SHORT);
+    CHECK_ERROR(core, MCD_ERR_TXLIST_READ, "read");
+    CHECK_CORE_OK(core, xfer(core, MCD_TX_AT_R, phys,
+                             A64_RAM_END - (LEN - SHORT), first, 16, NULL));
+    CHECK(!memcmp(in, first, 16));
+    CHECK_EQ(in[LEN - SHORT], 0);
+    /* The buffer goes with the server. */
+    CHECK_OK(mcd_close_server_f(srv));
+    CHECK(!maps_shared_buffer());
+    mcd_exit_f();
+    qemu_stop(q);
+}
+
 static void test_a64_server_errors(void)
 {
     Vm *q = qemu_start("aarch64", "-M virt -cpu cortex-a53", false);
@@ -935,6 +986,7 @@ static const TapTest tests[] = {
     { "aarch64: partial read exact, uint64 addresses",
       test_a64_partial_read },
     { "aarch64: over tcp", test_a64_tcp },
+    { "aarch64: 20 MiB through a shared buffer", test_a64_shared },
     { "aarch64: server errors reach mcd_qry_error_info_f",
       test_a64_server_errors },
     { "aarch64: reopen after exit and close", test_a64_reopen },
