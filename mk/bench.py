@@ -13,8 +13,9 @@
 # all three protocols, so that the client costs the same for each and the
 # figures compare the servers.  QEMU and the client share one CPU: on a
 # virtual machine a wake-up across CPUs costs more than any protocol,
-# and varies from run to run.  Figures are medians; ratios come from one
-# run, as the machine's speed drifts between runs.
+# and varies from run to run.  Figures are medians, the GDB stub's and
+# MCD's taken in turns so that drift hits both alike; ratios come from
+# one run, as the machine's speed drifts between runs.
 #
 # Prints a table and writes BUILD_DIR/bench/bench.svg (gnuplot).
 #
@@ -174,12 +175,26 @@ def median_of(fn, runs=3):
     return statistics.median(fn() for _ in range(runs))
 
 
+def in_turns(fns, runs=5):
+    """
+    The median of each of @fns, run in turns rather than one after the
+    other, so that the machine's drift hits them alike: their ratios are
+    what the table reports.
+    """
+    vals = [[] for _ in fns]
+    for _ in range(runs):
+        for v, fn in zip(vals, fns):
+            v.append(fn())
+    return [statistics.median(v) for v in vals]
+
+
 def round_trips(arch, transport, res):
     q = Qemu(arch, transport)
     try:
-        for proto in ('gdb', 'qmp', 'mcd'):
-            res['rt %s %s' % (transport, proto)] = median_of(
-                lambda: tool(proto, q.addr[proto], 'rt', 3000))
+        protos = ('gdb', 'qmp', 'mcd')
+        for proto, v in zip(protos, in_turns(
+                [lambda p=p: tool(p, q.addr[p], 'rt', 2000) for p in protos])):
+            res['rt %s %s' % (transport, proto)] = v
         if transport != 'unix':
             return
         # A second debugger, connected with its server open but idle,
@@ -207,12 +222,12 @@ def transfers(arch, res):
         for op in ('read', 'write'):
             # Writes go well above the guest's code and data.
             base = ram + (0 if op == 'read' else 0x2000000)
-            res['%s gdb' % op] = median_of(
-                lambda: tool('gdb', q.addr['gdb'], op, base, 4 * MIB))
-            res['%s mcd' % op] = median_of(
-                lambda: tool('mcd', q.addr['mcd'], op, base, 2 * MIB))
-            res['%s mcd-hex' % op] = median_of(
-                lambda: tool('mcd', q.addr['mcd'], op, base, 8 * MIB, 'hex'))
+            (res['%s gdb' % op], res['%s mcd' % op],
+             res['%s mcd-hex' % op]) = in_turns([
+                 lambda: tool('gdb', q.addr['gdb'], op, base, 4 * MIB),
+                 lambda: tool('mcd', q.addr['mcd'], op, base, 2 * MIB),
+                 lambda: tool('mcd', q.addr['mcd'], op, base, 8 * MIB,
+                              'hex')])
         # Bulk: 64 MiB in one call each way, above the guest's code; the
         # median of three runs, as for the others, so that touching the
         # guest's RAM for the first time is not all that is measured.
@@ -223,8 +238,9 @@ def transfers(arch, res):
                                timeout=300).stdout.split() for _ in range(3)]
         res['read lib'] = statistics.median(float(r[0]) for r in runs)
         res['write lib'] = statistics.median(float(r[1]) for r in runs)
-        res['step gdb'] = tool('gdb', q.addr['gdb'], 'step', 2)
-        res['step mcd'] = tool('mcd', q.addr['mcd'], 'step', 2)
+        res['step gdb'], res['step mcd'] = in_turns([
+            lambda: tool('gdb', q.addr['gdb'], 'step', 1),
+            lambda: tool('mcd', q.addr['mcd'], 'step', 1)], runs=3)
         res['nstep mcd'] = median_of(
             lambda: tool('mcd', q.addr['mcd'], 'nstep', 1000000))
     finally:
@@ -448,4 +464,5 @@ plot "%s" using 2:xtic(1) title "aarch64" lc rgb "#3b6ea8", \\
         print('\n(no gnuplot: chart not drawn)')
 
 
-main()
+if __name__ == '__main__':
+    main()
