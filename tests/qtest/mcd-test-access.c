@@ -488,6 +488,18 @@ static void test_data_hex(void)
     mcd_test_stop(t);
 }
 
+/* Close server @srv, open it again and its first core: that core. */
+static uint32_t reopen(MCDTest *t, uint32_t srv)
+{
+    QDict *r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
+                       " {'server-uid': %u}}", srv);
+
+    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
+    qobject_unref(r);
+    mcd_open_server(t);
+    return mcd_open_core(t, 0);
+}
+
 #ifdef CONFIG_LINUX
 /* mcd-set-shared-buffer with @fd passed along (none if -1): its status. */
 static uint32_t share(MCDTest *t, uint32_t srv, int fd, uint64_t size)
@@ -550,7 +562,7 @@ static void test_shared_buffer(void)
     uint8_t buf[16];
     uint32_t srv, core, phys;
     MCDTxResult res;
-    QDict *tx[2], *r;
+    QDict *tx[2];
     uint8_t *map;
     int fd;
 
@@ -644,12 +656,7 @@ static void test_shared_buffer(void)
     fd = new_memfd(SIZE, true);
     g_assert_cmpuint(share(t, srv, fd, SIZE), ==, MCD_RET_ACT_NONE);
     close(fd);
-    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
-                " {'server-uid': %u}}", srv);
-    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
-    qobject_unref(r);
-    mcd_open_server(t);
-    core = mcd_open_core(t, 0);
+    core = reopen(t, srv);
     tx[0] = shared_tx(phys, a->ram, MCD_TX_AT_R, 0, 16);
     mcd_txlist(t, core, tx, 1, &res);
     g_assert_cmpuint(res.status, ==, MCD_RET_ACT_HANDLE_ERROR);
@@ -801,12 +808,7 @@ static void test_large_answers(void)
                 " {'core-uid': %u}}", core);
     g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
     qobject_unref(r);
-    r = mcd_ret(t, "{'execute': 'mcd-close-server', 'arguments':"
-                " {'server-uid': %u}}", srv);
-    g_assert_cmpuint(mcd_status(r), ==, MCD_RET_ACT_NONE);
-    qobject_unref(r);
-    mcd_open_server(t);
-    core = mcd_open_core(t, 0);
+    core = reopen(t, srv);
     g_assert_cmpuint(max_payload(t, core), ==, 12 * 1024);
     mcd_test_stop(t);
 }
