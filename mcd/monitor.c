@@ -60,6 +60,9 @@
  */
 #define MCD_MONITOR_LINE_MAX (1024 * 1024)
 
+/* Most bytes taken from the chardev at once. */
+#define MCD_MONITOR_READ_MAX (64 * 1024)
+
 /* Requests queued behind a deferred answer before reading pauses. */
 #define MCD_MONITOR_QUEUE_MAX 64
 
@@ -357,7 +360,12 @@ static int mcd_monitor_can_read(void *opaque)
         mon->read_paused = true;
         return 0;
     }
-    return 4096;
+    /*
+     * A transaction list of byte arrays is a 45 KiB line: taking it in
+     * one read rather than eleven saves as many main loop iterations
+     * (socket chardevs read up to 64 KiB at once).
+     */
+    return MCD_MONITOR_READ_MAX;
 }
 
 /*
