@@ -1140,7 +1140,10 @@ static uint32_t tx_data_from_qapi(const MCDTx *t, uint8_t *p, bool *bad)
         return j;
     }
     j = MIN(t->data->len, t->num_bytes);
-    memcpy(p, t->data->data, j);
+    /* An empty GByteArray may have no data at all. */
+    if (j) {
+        memcpy(p, t->data->data, j);
+    }
     return j;
 }
 
