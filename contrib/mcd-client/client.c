@@ -396,12 +396,11 @@ static void call_fetch_error(McdcCall *c, const char *cmd)
  * the outcome recorded; NULL if there was no usable answer, with the
  * failure in *@ret and recorded.
  */
-static JsonObject *call_exec_fd(McdcCall *c, const char *cmd,
-                                JsonObject *args, int fd, unsigned extra_ms,
-                                mcd_return_et *ret)
+static JsonObject *call_exec(McdcCall *c, const char *cmd, JsonObject *args,
+                             unsigned extra_ms, mcd_return_et *ret)
 {
     McdcFailure f;
-    JsonObject *r = call_roundtrip(c, cmd, args, fd, extra_ms, &f);
+    JsonObject *r = call_roundtrip(c, cmd, args, -1, extra_ms, &f);
     uint32_t status;
 
     if (!r) {
@@ -423,12 +422,6 @@ static JsonObject *call_exec_fd(McdcCall *c, const char *cmd,
         call_record(c, status, MCD_ERR_NONE, "");
     }
     return r;
-}
-
-static JsonObject *call_exec(McdcCall *c, const char *cmd, JsonObject *args,
-                             unsigned extra_ms, mcd_return_et *ret)
-{
-    return call_exec_fd(c, cmd, args, -1, extra_ms, ret);
 }
 
 /*
